@@ -1,0 +1,58 @@
+"""Personal data, declared once: which fields hold it, why, how they are shown, how long kept.
+
+Every field listed here is masked wherever a list, page, export or API answer shows it;
+revealing one in full is `core.services.personal_reveal`, which needs a reason and writes
+the audit log. A test walks this declaration against the models, so a new personal field
+that is not declared here fails the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+
+def mask_national_id(value: str | None) -> str:
+    """4403**********1234: the region of issue and the last four characters stay."""
+    if not value:
+        return ""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_phone(value: str | None) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    model: str  # app_label.ModelName
+    field: str
+    purpose: str
+    retention: str  # a key of RETENTION_CLASSES
+    mask: Callable[[str | None], str] | None  # None: shown in full to those in scope
+
+
+# How long each class of personal data is kept once the emergency it serves is over.
+RETENTION_CLASSES = {
+    "registry": _("Kept while the person lives in the community; deleted when they leave."),
+    "emergency": _("Deleted when the emergency response ends."),
+}
+
+PERSONAL_FIELDS: tuple[PersonalField, ...] = (
+    PersonalField("registry.Person", "name", "identify the resident", "registry", None),
+    PersonalField("registry.Person", "national_id", "one record per person", "registry", mask_national_id),
+    PersonalField("registry.Person", "phone", "reach the resident", "registry", mask_phone),
+    PersonalField("registry.Person", "birth_date", "age-based care and duty", "registry", None),
+    PersonalField("registry.GridTeamMember", "phone", "reach the grid team", "registry", mask_phone),
+)
+
+REVEALABLE = {(f.model, f.field): f for f in PERSONAL_FIELDS if f.mask is not None}
+
+
+def masked(model_label: str, field: str, value: str | None) -> str:
+    return REVEALABLE[(model_label, field)].mask(value)

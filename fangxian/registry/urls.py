@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import roster_views, views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("communities/<int:pk>/", views.community_detail, name="community_detail"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/export.xlsx", views.person_export, name="person_export"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("dwellings/", views.dwelling_list, name="dwelling_list"),
+    path("dwellings/<int:pk>/", views.dwelling_detail, name="dwelling_detail"),
+    path("buildings/", views.building_list, name="building_list"),
+    path("buildings/<int:pk>/", views.building_detail, name="building_detail"),
+    path("estates/", views.estate_list, name="estate_list"),
+    path("estates/<int:pk>/", views.estate_detail, name="estate_detail"),
+    path("grids/", views.grid_list, name="grid_list"),
+    path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
+    path("roster/", roster_views.roster_upload, name="roster_upload"),
+    path("roster/template.xlsx", roster_views.roster_template, name="roster_template"),
+    path("roster/<int:pk>/", roster_views.roster_preview, name="roster_preview"),
+    path("roster/<int:pk>/commit/", roster_views.roster_commit, name="roster_commit"),
+]
