@@ -1,0 +1,39 @@
+import pytest
+
+from tests.factories import BuildingFactory, CommunityFactory, DwellingFactory, GridFactory, EstateFactory, PersonFactory, make_user
+from fangxian.accounts.models import Role
+
+
+@pytest.fixture
+def two_grids(db):
+    """One community with two grids, a building, a dwelling and a person in each,
+    and one user per role: the cast of the scope tests.
+
+    alice: grid worker of grid A; bob: grid worker of grid B; carol: community admin;
+    dave: subdistrict officer; erin: checkpoint volunteer; frank: delivery volunteer;
+    olga: admin of another community; root: superuser.
+    """
+    community = CommunityFactory()
+    estate = EstateFactory(community=community)
+    grid_a, grid_b = GridFactory(community=community, name="网格A"), GridFactory(community=community, name="网格B")
+    building_a = BuildingFactory(estate=estate, grid=grid_a)
+    building_b = BuildingFactory(estate=estate, grid=grid_b)
+    person_a = PersonFactory(dwelling=DwellingFactory(building=building_a))
+    person_b = PersonFactory(dwelling=DwellingFactory(building=building_b))
+    other = CommunityFactory(subdistrict=community.subdistrict)
+    outsider = PersonFactory(dwelling=DwellingFactory(building=BuildingFactory(estate=EstateFactory(community=other))))
+    users = {
+        "alice": make_user("alice", Role.GRID_WORKER, grid_a),
+        "bob": make_user("bob", Role.GRID_WORKER, grid_b),
+        "carol": make_user("carol", Role.COMMUNITY_ADMIN, community),
+        "dave": make_user("dave", Role.SUBDISTRICT_OFFICER, community.subdistrict),
+        "erin": make_user("erin", Role.CHECKPOINT_VOLUNTEER, community),
+        "frank": make_user("frank", Role.DELIVERY_VOLUNTEER, community),
+        "olga": make_user("olga", Role.COMMUNITY_ADMIN, other),
+        "root": make_user("root", superuser=True),
+    }
+    return type("Cast", (), dict(
+        community=community, other=other, estate=estate, grid_a=grid_a, grid_b=grid_b,
+        building_a=building_a, building_b=building_b, person_a=person_a, person_b=person_b,
+        outsider=outsider, users=users,
+    ))
