@@ -6,6 +6,7 @@ from fangxian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("accounts/", include("fangxian.accounts.urls")),
     path("registry/", include("fangxian.registry.urls")),

@@ -1,7 +1,277 @@
-from django.http import Http404
+"""Registry pages: lists with search and filters, detail pages, the person form, reveal
+and export. Every queryset goes through the request's scope first."""
 
-def _missing(request, pk=None):
-    raise Http404
+from __future__ import annotations
 
-community_detail = person_list = person_export = person_create = person_detail = person_edit = person_reveal = _missing
-dwelling_list = dwelling_detail = building_list = building_detail = estate_list = estate_detail = grid_list = grid_detail = _missing
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangxian.core.models import AuditEvent
+from fangxian.core.paging import paginate
+from fangxian.core.scope import scope_of
+from fangxian.core.services import audit_object, audit_record, personal_reveal
+
+from . import roster, selectors, services
+from .forms import PersonForm, RevealForm
+from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person
+
+
+def registry_view(view):
+    """Logged in, and a role that sees the registry (not a volunteer)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        scope = scope_of(request)
+        scope.require(scope.sees_registry)
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def list_context(request, scope) -> dict:
+    """The choices of the filter bars, limited to what the user sees."""
+    return {
+        "grids": scope.filter(Grid.objects.all()),
+        "buildings": scope.filter(Building.objects.select_related("estate")).order_by("estate__name", "name"),
+        "kinds": Person.Kind.choices,
+        "tags": PERSON_TAGS,
+        "statuses": Dwelling.Status.choices,
+        "can_edit": scope.edits_registry,
+    }
+
+
+# -- community -------------------------------------------------------------------------
+
+@registry_view
+def community_detail(request, scope, pk):
+    community = get_object_or_404(scope.filter(Community.objects.all()), pk=pk)
+    estates = scope.filter(Estate.objects.filter(community=community))
+    dwellings = scope.filter(Dwelling.objects.filter(building__community=community))
+    people = scope.filter(Person.objects.filter(community=community))
+    return render(request, "registry/community_detail.html", {
+        "community": community,
+        "overview": selectors.overview(estates, dwellings, people),
+        "tag_counts": selectors.tag_counts(people),
+    })
+
+
+# -- people --------------------------------------------------------------------------
+
+def _filtered_people(request, scope):
+    filters = selectors.PersonFilters.from_query(request.GET)
+    return filters, selectors.people_filtered(scope.filter(Person.objects.all()), filters)
+
+
+@registry_view
+def person_list(request, scope):
+    filters, people = _filtered_people(request, scope)
+    page, querystring = paginate(request, people)
+    context = {"page": page, "querystring": querystring, "filters": filters, **list_context(request, scope)}
+    template = "registry/_person_rows.html" if is_htmx(request) else "registry/person_list.html"
+    return render(request, template, context)
+
+
+@registry_view
+def person_export(request, scope):
+    filters, people = _filtered_people(request, scope)
+    content = roster.people_export(people)
+    audit_record(actor=request.user, action=AuditEvent.Action.EXPORT, target_type="registry.Person",
+                 detail=request.GET.urlencode()[:200])
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
+    return response
+
+
+@registry_view
+def person_detail(request, scope, pk):
+    person = get_object_or_404(
+        scope.filter(Person.objects.select_related("dwelling__building__estate", "dwelling__building__grid",
+                                                   "community")), pk=pk)
+    audit_object(actor=request.user, action=AuditEvent.Action.VIEW, obj=person)
+    return render(request, "registry/person_detail.html", {
+        "person": person, "can_edit": scope.can_write(person), "reveal_form": RevealForm(),
+    })
+
+
+@registry_view
+def person_create(request, scope):
+    scope.require(scope.edits_registry)
+    return _person_form(request, scope, person=None)
+
+
+@registry_view
+def person_edit(request, scope, pk):
+    person = get_object_or_404(scope.filter(Person.objects.select_related("dwelling__building"),
+                                            for_write=True), pk=pk)
+    return _person_form(request, scope, person=person)
+
+
+def _person_form(request, scope, *, person):
+    # A person may be put into any dwelling the user may write: the buildings offered are
+    # those that hold one (a grid worker's own grids, an admin's whole community).
+    writable = scope.filter(Dwelling.objects.all(), for_write=True)
+    buildings = Building.objects.filter(pk__in=writable.values("building_id")).order_by("estate__name", "name")
+    initial = None
+    if person is not None:
+        initial = {
+            "name": person.name, "sex": person.sex, "birth_date": person.birth_date, "kind": person.kind,
+            "no_smartphone": person.no_smartphone, "building": person.dwelling.building_id if person.dwelling else None,
+            "room": person.dwelling.room if person.dwelling else "",
+            **{field: getattr(person, field) for field, _l in PERSON_TAGS},
+        }
+    form = PersonForm(request.POST or None, buildings=buildings, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if person is None:
+                person = services.person_create(scope=scope, user=request.user, data=form.service_data())
+                messages.success(request, _("%(name)s was added.") % {"name": person.name})
+            else:
+                person = services.person_update(scope=scope, user=request.user, person=person,
+                                                data=form.service_data())
+                messages.success(request, _("Changes to %(name)s were saved.") % {"name": person.name})
+            return redirect("registry:person_detail", pk=person.pk)
+        except ValidationError as error:
+            _attach_errors(form, error)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_POST
+@registry_view
+def person_reveal(request, scope, pk):
+    person = get_object_or_404(scope.filter(Person.objects.all()), pk=pk)
+    form = RevealForm(request.POST)
+    value, error = None, None
+    if form.is_valid():
+        try:
+            value = personal_reveal(user=request.user, scope=scope, obj=person,
+                                    field=form.cleaned_data["field"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Say why you need to see this in full.")
+    return render(request, "registry/_revealed.html", {
+        "person": person, "field": request.POST.get("field", ""), "value": value, "error": error,
+    }, status=200 if value else 400)
+
+
+# -- dwellings, buildings, estates, grids ----------------------------------------------
+
+def _number(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@registry_view
+def dwelling_list(request, scope):
+    q, status = request.GET.get("q", "").strip()[:40], request.GET.get("status", "")
+    dwellings = selectors.dwellings_filtered(
+        scope.filter(Dwelling.objects.all()), q=q, building=_number(request, "building"),
+        grid=_number(request, "grid"), status=status,
+    )
+    page, querystring = paginate(request, dwellings)
+    return render(request, "registry/dwelling_list.html", {
+        "page": page, "querystring": querystring, "q": q, "status": status,
+        "building": _number(request, "building"), "grid": _number(request, "grid"),
+        "status_counts": selectors.status_counts(scope.filter(Dwelling.objects.all())),
+        **list_context(request, scope),
+    })
+
+
+@registry_view
+def dwelling_detail(request, scope, pk):
+    dwelling = get_object_or_404(
+        scope.filter(Dwelling.objects.select_related("building__estate", "building__grid")), pk=pk)
+    people = scope.filter(Person.objects.filter(dwelling=dwelling))
+    return render(request, "registry/dwelling_detail.html", {"dwelling": dwelling, "people": people})
+
+
+@registry_view
+def building_list(request, scope):
+    q = request.GET.get("q", "").strip()[:40]
+    buildings = scope.filter(Building.objects.all())
+    if q:
+        buildings = buildings.filter(Q(name__contains=q) | Q(estate__name__contains=q))
+    if _number(request, "grid"):
+        buildings = buildings.filter(grid_id=_number(request, "grid"))
+    page, querystring = paginate(request, selectors.building_rows(buildings))
+    return render(request, "registry/building_list.html", {
+        "page": page, "querystring": querystring, "q": q, "grid": _number(request, "grid"),
+        **list_context(request, scope),
+    })
+
+
+@registry_view
+def building_detail(request, scope, pk):
+    building = get_object_or_404(scope.filter(Building.objects.select_related("estate", "grid")), pk=pk)
+    dwellings = scope.filter(building.dwellings.all()).annotate(people_count=Count("people")).order_by("room")
+    return render(request, "registry/building_detail.html", {
+        "building": building, "dwellings": dwellings,
+        "status_counts": selectors.status_counts(scope.filter(building.dwellings.all())),
+    })
+
+
+@registry_view
+def estate_list(request, scope):
+    estates = (
+        scope.filter(Estate.objects.select_related("group", "community"))
+        .annotate(building_count=Count("buildings", distinct=True))
+        .prefetch_related("entrances")
+    )
+    q = request.GET.get("q", "").strip()[:40]
+    if q:
+        estates = estates.filter(name__contains=q)
+    page, querystring = paginate(request, estates)
+    return render(request, "registry/estate_list.html", {"page": page, "querystring": querystring, "q": q})
+
+
+@registry_view
+def estate_detail(request, scope, pk):
+    estate = get_object_or_404(scope.filter(Estate.objects.select_related("group", "community")), pk=pk)
+    buildings = selectors.building_rows(scope.filter(estate.buildings.all()))
+    return render(request, "registry/estate_detail.html", {
+        "estate": estate, "buildings": buildings, "entrances": estate.entrances.all(),
+    })
+
+
+@registry_view
+def grid_list(request, scope):
+    grids = (
+        scope.filter(Grid.objects.select_related("community"))
+        .annotate(building_count=Count("buildings", distinct=True))
+        .prefetch_related(Prefetch("team", queryset=GridTeamMember.objects.filter(role="grid_worker")))
+    )
+    page, querystring = paginate(request, grids)
+    return render(request, "registry/grid_list.html", {"page": page, "querystring": querystring})
+
+
+@registry_view
+def grid_detail(request, scope, pk):
+    grid = get_object_or_404(scope.filter(Grid.objects.select_related("community")), pk=pk)
+    return render(request, "registry/grid_detail.html", {
+        "grid": grid,
+        "team": grid.team.select_related("building__estate"),
+        "buildings": selectors.building_rows(scope.filter(grid.buildings.all())),
+    })

@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test bench setup system-packages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Fangxian needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+## Set up, migrate, build the demo community when the database is empty, and serve on :8000.
+run: setup
+	$(BIN)/fangxian migrate --noinput -v0
+	$(BIN)/fangxian demo --if-empty
+	$(BIN)/fangxian serve
+
+## Set up and run the whole suite (SQLite; PostgreSQL too when DATABASE_URL is set).
+test: setup system-packages
+	FANGXIAN_ENV=test $(BIN)/pytest
+
+## Speed and memory figures, each beside its floor: one JSON line per figure.
+bench: setup
+	FANGXIAN_ENV=test $(BIN)/python -m bench
+
+# Debian packages the tests use: Chromium for the browser tests, gettext to find
+# untranslated strings, poppler for PDF checks. Installed once, never downloaded at run time.
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v msgmerge >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

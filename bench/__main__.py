@@ -1,0 +1,18 @@
+"""`make bench`: every benchmark in its own process, one JSON line per figure."""
+
+import subprocess
+import sys
+
+BENCHMARKS = ["bench.bench_import", "bench.bench_person_list"]
+
+
+def main() -> int:
+    failed = 0
+    for module in BENCHMARKS:
+        result = subprocess.run([sys.executable, "-m", module])
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

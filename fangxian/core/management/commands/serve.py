@@ -1,0 +1,49 @@
+"""`fangxian serve`: the production WSGI server (gunicorn) with whitenoise for static files.
+
+TLS: put a reverse proxy (nginx, Caddy) with HTTPS in front, or pass --certfile and
+--keyfile; the checkpoint console needs a secure context (HTTPS or localhost).
+"""
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Fangxian with gunicorn (never runserver outside development)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("FANGXIAN_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("FANGXIAN_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--certfile")
+        parser.add_argument("--keyfile")
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args, bind, workers, threads, certfile, keyfile, no_collectstatic, **options):
+        from gunicorn.app.base import BaseApplication
+
+        from fangxian.wsgi import application
+
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        config = {
+            "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+            "accesslog": "-", "timeout": 120, "graceful_timeout": 10,
+            # The access log records the path only: no query string, which can hold a search term.
+            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        }
+        if certfile:
+            config.update(certfile=certfile, keyfile=keyfile)
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"Fangxian: http{'s' if certfile else ''}://{bind}/")
+        Server().run()

@@ -1,0 +1,69 @@
+"""Forms of the registry pages. They only collect and shape input; the services validate
+and write (registry.services), so the page and the API give the same answers."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PERSON_TAGS, Building, Dwelling, Person
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    national_id = forms.CharField(
+        label=_("ID number"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("From the ID number"))] + Person.Sex.choices,
+                            required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False,
+                                 help_text=_("Left blank, it is read from the ID number."),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(label=_("Mobile"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    no_smartphone = forms.BooleanField(label=_("No smartphone"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Person.Kind.choices, initial=Person.Kind.PERMANENT)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
+    room = forms.CharField(label=_("Room"), max_length=20)
+
+    def __init__(self, *args, buildings, person: Person | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, label in PERSON_TAGS:
+            self.fields[field] = forms.BooleanField(label=label, required=False)
+        self.fields["building"].queryset = buildings.select_related("estate")
+        self.person = person
+        if person is not None:
+            # The full ID number and phone are never put into a page: blank keeps them.
+            keep = _("Leave blank to keep %(masked)s.")
+            self.fields["national_id"].help_text = keep % {"masked": person.national_id_masked}
+            self.fields["phone"].help_text = keep % {"masked": person.phone_masked or "—"}
+        else:
+            self.fields["national_id"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        building, room = cleaned.get("building"), (cleaned.get("room") or "").strip()
+        if building and room:
+            dwelling = Dwelling.objects.filter(building=building, room=room).first()
+            if dwelling is None:
+                self.add_error("room", _("There is no room %(room)s in %(building)s.") % {
+                    "room": room, "building": building})
+            cleaned["dwelling"] = dwelling
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned input in the shape registry.services expects; blank ID/phone on an
+        edit means 'keep', so they are left out."""
+        data = {key: self.cleaned_data[key] for key in ("name", "kind", "no_smartphone", "dwelling")}
+        data.update({field: self.cleaned_data[field] for field, _label in PERSON_TAGS})
+        for key in ("national_id", "phone", "sex", "birth_date"):
+            value = self.cleaned_data.get(key)
+            if value or (self.person is None and key == "phone"):
+                data[key] = value
+        return data
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=[("national_id", _("ID number")), ("phone", _("Mobile"))])
+    reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)

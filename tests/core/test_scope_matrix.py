@@ -1,0 +1,148 @@
+"""The scope matrix: every URL pattern and every API operation, with every role.
+
+A new URL or API operation that is not listed here fails `test_it_lists_every_*`: whoever
+adds a page decides, here, who may open it. The objects requested belong to grid B of
+the community, so alice (grid worker of grid A) must be refused them while bob (grid B)
+gets them; lists must not show grid B's person to alice.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fangxian.accounts.models import ApiToken
+from fangxian.api.api import api
+from fangxian.registry.models import RosterUpload
+
+ROLES = ("anon", "alice", "bob", "carol", "dave", "erin", "frank", "olga", "root")
+OK, DENY, LOGIN = "ok", "deny", "login"  # 2xx/3xx-to-page; 403 or 404; redirect to the login page
+
+# Who may do what, by the kind of page. Each row: the expectation for ROLES in order.
+REGISTRY_READ_B = dict(zip(ROLES, (LOGIN, DENY, OK, OK, OK, DENY, DENY, DENY, OK)))
+REGISTRY_LIST = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, DENY, DENY, OK, OK)))
+REGISTRY_WRITE_B = dict(zip(ROLES, (LOGIN, DENY, OK, OK, DENY, DENY, DENY, DENY, OK)))
+REGISTRY_CREATE = dict(zip(ROLES, (LOGIN, OK, OK, OK, DENY, DENY, DENY, OK, OK)))
+COMMUNITY_READ = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, DENY, DENY, DENY, OK)))
+ADMIN_ONLY = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, DENY, DENY, OK, OK)))
+ADMIN_OF_CAROL = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, DENY, DENY, DENY, OK)))
+ANY_USER = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)))
+PUBLIC = dict.fromkeys(ROLES, OK)
+OWN_TOKEN_OF_BOB = dict(zip(ROLES, (LOGIN, DENY, OK, DENY, DENY, DENY, DENY, DENY, DENY)))
+SUPERUSER = dict(zip(ROLES, (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, OK)))
+
+# url name → (method, how to find the object's pk from the cast, expectations)
+PAGES = {
+    "home": ("get", None, ANY_USER),
+    "healthz": ("get", None, PUBLIC),
+    "audit_log": ("get", None, ADMIN_ONLY),
+    "set_language": ("post", None, PUBLIC),
+    "accounts:login": ("get", None, PUBLIC),
+    "accounts:logout": ("post", None, PUBLIC),
+    "accounts:token_list": ("get", None, ANY_USER),
+    "accounts:token_revoke": ("post", lambda c: c.bob_token.pk, OWN_TOKEN_OF_BOB),
+    "registry:community_detail": ("get", lambda c: c.community.pk, COMMUNITY_READ),
+    "registry:person_list": ("get", None, REGISTRY_LIST),
+    "registry:person_export": ("get", None, REGISTRY_LIST),
+    "registry:person_create": ("get", None, REGISTRY_CREATE),
+    "registry:person_detail": ("get", lambda c: c.person_b.pk, REGISTRY_READ_B),
+    "registry:person_edit": ("get", lambda c: c.person_b.pk, REGISTRY_WRITE_B),
+    "registry:person_reveal": ("post", lambda c: c.person_b.pk, REGISTRY_READ_B),
+    "registry:dwelling_list": ("get", None, REGISTRY_LIST),
+    "registry:dwelling_detail": ("get", lambda c: c.person_b.dwelling_id, REGISTRY_READ_B),
+    "registry:building_list": ("get", None, REGISTRY_LIST),
+    "registry:building_detail": ("get", lambda c: c.building_b.pk, REGISTRY_READ_B),
+    "registry:estate_list": ("get", None, REGISTRY_LIST),
+    "registry:estate_detail": ("get", lambda c: c.estate.pk, COMMUNITY_READ),
+    "registry:grid_list": ("get", None, REGISTRY_LIST),
+    "registry:grid_detail": ("get", lambda c: c.grid_b.pk, REGISTRY_READ_B),
+    "registry:roster_upload": ("get", None, ADMIN_ONLY),
+    "registry:roster_template": ("get", None, ADMIN_ONLY),
+    "registry:roster_preview": ("get", lambda c: c.upload.pk, ADMIN_OF_CAROL),
+    "registry:roster_commit": ("post", lambda c: c.upload.pk, ADMIN_OF_CAROL),
+    "admin:*": ("get", None, SUPERUSER),
+    "api:*": ("get", None, PUBLIC),  # the API's own operations are walked below
+}
+POST_DATA = {
+    "registry:person_reveal": {"field": "phone", "reason": "矩阵测试"},
+    "set_language": {"language": "en", "next": "/"},
+}
+
+
+def url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in {"admin", "api"}:
+                names.add(f"{pattern.namespace}:*")
+                continue
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"unnamed URL pattern {pattern.pattern}: name it and add it to the matrix"
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_it_lists_every_url_pattern():
+    assert url_names() == set(PAGES), "URL patterns and the scope matrix differ"
+
+
+@pytest.fixture
+def cast(two_grids):
+    two_grids.person_b.name = "乙网格居民"
+    two_grids.person_b.save(update_fields=["name"])
+    two_grids.person_a.name = "甲网格居民"
+    two_grids.person_a.save(update_fields=["name"])
+    two_grids.bob_token = ApiToken.objects.create(
+        user=two_grids.users["bob"], name="phone", key_hash=ApiToken.hash("fx_matrix"), hint="trix")
+    two_grids.upload = RosterUpload.objects.create(community=two_grids.community, original_name="roster.xlsx",
+                                                   uploaded_by=two_grids.users["carol"], error_count=1)
+    return two_grids
+
+
+def _outcome(response) -> str:
+    if response.status_code in (403, 404, 405):
+        return DENY
+    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
+        return LOGIN
+    if response.status_code < 400 or response.status_code == 400 and response.request["PATH_INFO"].endswith("/commit/"):
+        return OK
+    return f"status {response.status_code}"
+
+
+def _url(name: str, cast, pk_of) -> str:
+    from django.urls import reverse
+
+    if name == "admin:*":
+        return reverse("admin:index")
+    if name == "api:*":
+        return "/api/v1/openapi.json"
+    return reverse(name, args=[pk_of(cast)] if pk_of else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_gives_each_role_what_the_matrix_says(client, cast, role):
+    if role != "anon":
+        client.force_login(cast.users[role])
+    wrong = []
+    for name, (method, pk_of, expected) in PAGES.items():
+        if name == "accounts:logout":
+            continue  # would end the session for the rest of the walk; covered at the end
+        response = getattr(client, method)(_url(name, cast, pk_of), POST_DATA.get(name, {}))
+        outcome = _outcome(response)
+        # A roster commit of an upload with errors refuses with a message: still "reached".
+        if outcome != expected[role]:
+            wrong.append(f"{name}: expected {expected[role]}, got {outcome} ({response.status_code})")
+        if role == "alice" and response.status_code == 200 and method == "get":
+            assert "乙网格居民" not in response.content.decode(errors="ignore"), f"{name} shows grid B to alice"
+    assert _outcome(client.post(_url("accounts:logout", cast, None))) == OK
+    assert not wrong, "\n".join(wrong)
+
+
+# -- the API ----------------------------------------------------------------------------
+
+def api_operations() -> list[tuple[str, str, str]]:
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path, operation["operationId"])
+            for path, methods in schema["paths"].items() for method, operation in methods.items()]
