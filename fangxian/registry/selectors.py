@@ -94,7 +94,11 @@ def dwellings_filtered(queryset: QuerySet[Dwelling], *, q: str = "", building: i
         queryset = queryset.filter(building__grid_id=grid)
     if status in Dwelling.Status.values:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("building__estate", "building__grid").annotate(people_count=Count("people"))
+    return (
+        queryset.select_related("building__estate", "building__grid")
+        .annotate(people_count=Count("people"))
+        .order_by("building__estate__name", "building__name", "room")
+    )
 
 
 def status_counts(dwellings: QuerySet[Dwelling]) -> list[tuple[str, str, int]]:

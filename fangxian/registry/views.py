@@ -239,6 +239,7 @@ def estate_list(request, scope):
         scope.filter(Estate.objects.select_related("group", "community"))
         .annotate(building_count=Count("buildings", distinct=True))
         .prefetch_related("entrances")
+        .order_by("community__code", "name")
     )
     q = request.GET.get("q", "").strip()[:40]
     if q:
@@ -262,6 +263,7 @@ def grid_list(request, scope):
         scope.filter(Grid.objects.select_related("community"))
         .annotate(building_count=Count("buildings", distinct=True))
         .prefetch_related(Prefetch("team", queryset=GridTeamMember.objects.filter(role="grid_worker")))
+        .order_by("community__code", "code")
     )
     page, querystring = paginate(request, grids)
     return render(request, "registry/grid_list.html", {"page": page, "querystring": querystring})

@@ -38,7 +38,7 @@ PAGES = {
     "audit_log": ("get", None, ADMIN_ONLY),
     "set_language": ("post", None, PUBLIC),
     "accounts:login": ("get", None, PUBLIC),
-    "accounts:logout": ("post", None, PUBLIC),
+    "accounts:logout": ("post", None, dict.fromkeys(ROLES, LOGIN)),  # back to the login page
     "accounts:token_list": ("get", None, ANY_USER),
     "accounts:token_revoke": ("post", lambda c: c.bob_token.pk, OWN_TOKEN_OF_BOB),
     "registry:community_detail": ("get", lambda c: c.community.pk, COMMUNITY_READ),
@@ -136,7 +136,7 @@ def test_it_gives_each_role_what_the_matrix_says(client, cast, role):
             wrong.append(f"{name}: expected {expected[role]}, got {outcome} ({response.status_code})")
         if role == "alice" and response.status_code == 200 and method == "get":
             assert "乙网格居民" not in response.content.decode(errors="ignore"), f"{name} shows grid B to alice"
-    assert _outcome(client.post(_url("accounts:logout", cast, None))) == OK
+    assert _outcome(client.post(_url("accounts:logout", cast, None))) == LOGIN
     assert not wrong, "\n".join(wrong)
 
 

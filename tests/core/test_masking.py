@@ -1,0 +1,88 @@
+"""No page, export or API answer shows an ID number or a mobile in full: only the reveal
+action does, and it is written to the audit log."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from fangxian.registry.models import GridTeamMember
+from tests.core.test_scope_matrix import PAGES, _url, api_operations
+
+FULL_ID = re.compile(r"\d{17}[\dXx]")
+FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+REVEALS = {"registry:person_reveal"}
+# Documents that hold no record (the roster template's made-up example row, the OpenAPI
+# schema's integer limits) may contain long digit runs, but no number of a real person.
+STATIC_DOCUMENTS = {"registry:roster_template", "api:*"}
+
+
+def readable_text(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":  # an .xlsx: look inside every XML part
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "ignore") for name in archive.namelist())
+    return body.decode("utf-8", "ignore")
+
+
+def assert_masked(text: str, where: str) -> None:
+    assert not FULL_ID.search(text), f"{where} shows a full ID number"
+    assert not FULL_MOBILE.search(text), f"{where} shows a full mobile number"
+
+
+def assert_no_real_person(text: str, where: str) -> None:
+    """The roster template's example row is a made-up person: its numbers are in nobody's record."""
+    from django.db.models import Q
+
+    from fangxian.registry.models import Person
+
+    numbers = FULL_ID.findall(text) + FULL_MOBILE.findall(text)
+    assert not Person.objects.filter(Q(national_id__in=numbers) | Q(phone__in=numbers)).exists(), where
+
+
+@pytest.fixture
+def cast(two_grids):
+    from tests.core.test_scope_matrix import cast as matrix_cast
+
+    GridTeamMember.objects.create(grid=two_grids.grid_a, role="grid_worker", name="网格员甲", phone="13912345678")
+    return matrix_cast.__wrapped__(two_grids)
+
+
+@pytest.mark.parametrize("role", ["alice", "carol", "dave", "root"])
+def test_it_masks_every_page(client, cast, role):
+    client.force_login(cast.users[role])
+    for name, (method, pk_of, _expected) in PAGES.items():
+        if method != "get" or name in REVEALS or name == "admin:*":
+            continue
+        response = client.get(_url(name, cast, pk_of))
+        if response.status_code == 200:
+            check = assert_no_real_person if name in STATIC_DOCUMENTS else assert_masked
+            check(readable_text(response), f"{name} for {role}")
+
+
+@pytest.mark.parametrize("role", ["alice", "carol", "dave"])
+def test_it_masks_every_api_answer(client, cast, role):
+    client.force_login(cast.users[role])
+    ids = {"people": cast.person_a.pk, "dwellings": cast.person_a.dwelling_id, "buildings": cast.building_a.pk,
+           "grids": cast.grid_a.pk, "estates": cast.estate.pk, "groups": cast.estate.group_id,
+           "communities": cast.community.pk}
+    for method, path, _operation in api_operations():
+        if method != "GET":
+            continue
+        if "{id}" in path:
+            collection = path.split("/")[-2]
+            path = path.replace("{id}", str(ids[collection]))
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert_masked(readable_text(response), f"GET {path} for {role}")
+
+
+def test_it_shows_the_full_value_only_on_reveal_with_a_reason(client, cast):
+    client.force_login(cast.users["carol"])
+    url = reverse("registry:person_reveal", args=[cast.person_a.pk])
+    refused = client.post(url, {"field": "national_id", "reason": ""})
+    assert cast.person_a.national_id not in readable_text(refused)
+    shown = client.post(url, {"field": "national_id", "reason": "核实身份"})
+    assert cast.person_a.national_id in readable_text(shown)
