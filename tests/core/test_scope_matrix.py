@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fangxian.accounts.models import ApiToken
 from fangxian.api.api import api
 from fangxian.registry.models import RosterUpload
+from tests.factories import make_national_id
 
 ROLES = ("anon", "alice", "bob", "carol", "dave", "erin", "frank", "olga", "root")
 OK, DENY, LOGIN = "ok", "deny", "login"  # 2xx/3xx-to-page; 403 or 404; redirect to the login page
@@ -146,3 +147,62 @@ def api_operations() -> list[tuple[str, str, str]]:
     schema = api.get_openapi_schema()
     return [(method.upper(), path, operation["operationId"])
             for path, methods in schema["paths"].items() for method, operation in methods.items()]
+
+
+INVALID = "invalid"  # 422: the write reached validation and was refused as outside the user's area
+API_WRITE_INTO_B = dict(zip(ROLES, (LOGIN, INVALID, OK, OK, DENY, DENY, DENY, INVALID, OK)))
+
+# operationId (without the module prefix) → (object whose pk fills {id}, body, expectations)
+API = {
+    "me": (None, None, ANY_USER),
+    "person_list": (None, None, REGISTRY_LIST),
+    "person_detail": (lambda c: c.person_b.pk, None, REGISTRY_READ_B),
+    "person_create": (None, lambda c: {"name": "新来居民", "national_id": make_national_id(),
+                                       "kind": "tenant", "dwelling_id": c.person_b.dwelling_id}, API_WRITE_INTO_B),
+    "person_update": (lambda c: c.person_b.pk, lambda c: {"kind": "tenant"}, REGISTRY_WRITE_B),
+    "person_reveal": (lambda c: c.person_b.pk, lambda c: {"field": "phone", "reason": "矩阵测试"}, REGISTRY_READ_B),
+    "dwelling_list": (None, None, REGISTRY_LIST),
+    "dwelling_detail": (lambda c: c.person_b.dwelling_id, None, REGISTRY_READ_B),
+    "building_list": (None, None, REGISTRY_LIST),
+    "building_detail": (lambda c: c.building_b.pk, None, REGISTRY_READ_B),
+    "grid_list": (None, None, REGISTRY_LIST),
+    "grid_detail": (lambda c: c.grid_b.pk, None, REGISTRY_READ_B),
+    "estate_list": (None, None, REGISTRY_LIST),
+    "estate_detail": (lambda c: c.estate.pk, None, COMMUNITY_READ),
+    "group_list": (None, None, REGISTRY_LIST),
+    "group_detail": (lambda c: c.estate.group_id, None, COMMUNITY_READ),
+    "community_list": (None, None, REGISTRY_LIST),
+    "community_detail": (lambda c: c.community.pk, None, COMMUNITY_READ),
+}
+
+
+def _short(operation_id: str) -> str:
+    return operation_id.rsplit("_api_", 1)[-1]
+
+
+def test_it_lists_every_api_operation():
+    assert {_short(op) for _m, _p, op in api_operations()} == set(API), "API operations and the matrix differ"
+
+
+def _api_outcome(response) -> str:
+    code = response.status_code
+    return {401: LOGIN, 403: DENY, 404: DENY, 422: INVALID}.get(code, OK if code < 300 else f"status {code}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_gives_each_role_what_the_api_matrix_says(client, cast, role):
+    if role != "anon":
+        client.force_login(cast.users[role])
+    wrong = []
+    for method, path, operation_id in api_operations():
+        pk_of, body_of, expected = API[_short(operation_id)]
+        url = path.replace("{id}", str(pk_of(cast))) if pk_of else path
+        body = body_of(cast) if body_of else None
+        call = getattr(client, method.lower())
+        response = call(url, body, content_type="application/json") if body is not None else call(url)
+        outcome = _api_outcome(response)
+        if outcome != expected[role]:
+            wrong.append(f"{method} {path}: expected {expected[role]}, got {outcome} ({response.status_code})")
+        if role == "alice" and method == "GET" and response.status_code == 200:
+            assert "乙网格居民" not in response.content.decode(), f"{path} shows grid B to alice"
+    assert not wrong, "\n".join(wrong)
