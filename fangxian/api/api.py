@@ -1,3 +1,49 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1/: one NinjaAPI assembled from each app's router.
 
-api = NinjaAPI(title="Fangxian API", version="1", urls_namespace="api")
+OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs. Callers authenticate
+with a bearer token (devices, integrations) or the browser session (with CSRF on writes);
+see `fangxian.api.auth`. Refusals have one shape each; see `fangxian.api.errors`.
+"""
+
+from ninja import NinjaAPI, Schema
+
+from fangxian.registry.api import router as registry_router
+
+from . import errors
+from .auth import scope_for, session_auth, token_auth
+
+api = NinjaAPI(
+    title="Fangxian API",
+    version="1",
+    description=(
+        "防线 Fangxian: a community's epidemic defence. Every answer is limited to the caller's "
+        "communities and grids; ID numbers and mobiles are masked except in the audited reveal."
+    ),
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+)
+errors.install(api)
+api.add_router("/registry", registry_router)
+
+
+class Me(Schema):
+    username: str
+    is_superuser: bool
+    roles: list[str]
+    sees_registry: bool
+    edits_registry: bool
+
+
+@api.get("/me", response=Me, tags=["accounts"], summary="Who am I")
+def me(request):
+    scope = scope_for(request)
+    user = request.auth
+    return {
+        "username": user.get_username(),
+        "is_superuser": user.is_superuser,
+        "roles": sorted(scope.roles),
+        "sees_registry": scope.sees_registry,
+        "edits_registry": scope.edits_registry,
+    }
+
+
