@@ -1,0 +1,957 @@
+"""The roster (花名册): the Excel template, the import (read → check → commit) and the export.
+
+One declaration, `ROSTER_COLUMNS`, drives all of it. The flow is:
+
+    roster_read(file)                 → (excel row number, {column key: raw cell value}), ...
+    roster_check(rows, community=...) → RosterCheck(people, errors, row_count)
+    roster_commit(upload_or_file=...) → re-reads, re-checks, inserts all or nothing
+
+The page (`roster_views`) and the command line (`fangxian import residents`) both call
+`roster_check`, so they report the same errors with the same words.
+
+What arrives from community offices is messy: a title row and merged cells above the
+header, full-width digits and spaces, a lowercase x, ID numbers that Excel turned into
+numbers (and so cut to 15 significant digits), blank lines, a 序号 column, 100,000 rows.
+Every bad row and field is reported, never only the first; nothing is written while any
+row is bad.
+
+The workbook's own words (headers, the vocabulary 户籍/常住/租户/流动 and 是/否, the
+instructions sheet) are fixed Chinese: they are the file format that offices fill in, and
+the reader must recognise them whatever the language of the page. Messages to the user go
+through gettext with English source text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Iterator, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangxian.core.models import AuditEvent
+from fangxian.core.services import audit_record
+from fangxian.core.validators import (
+    fold_width,
+    id_birth_date,
+    id_sex,
+    normalise_mobile,
+    normalise_name,
+    normalise_national_id,
+)
+
+from .models import PERSON_TAGS, Community, Dwelling, Person, RosterUpload
+
+# --------------------------------------------------------------------------------------
+# The columns
+# --------------------------------------------------------------------------------------
+
+# The vocabulary of the roster, fixed Chinese (it is the file format).
+KIND_VALUES = {
+    "户籍": Person.Kind.REGISTERED,
+    "常住": Person.Kind.PERMANENT,
+    "租户": Person.Kind.TENANT,
+    "流动": Person.Kind.FLOATING,
+}
+KIND_WORDS = {v: k for k, v in KIND_VALUES.items()}  # Person.Kind → 户籍 ...
+# What people also write in the kind column.
+KIND_ALIASES = {
+    "户籍人口": "户籍", "户籍人员": "户籍", "本地户籍": "户籍",
+    "常住人口": "常住", "常住人员": "常住",
+    "租客": "租户", "租住": "租户", "出租屋租户": "租户",
+    "流动人口": "流动", "流动人员": "流动",
+}
+YES, NO = "是", "否"
+YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔"})
+NO_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘", "-"})
+MALE, FEMALE = "男", "女"
+SEX_WORDS = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
+
+# Fixed Chinese headers of the tag columns (the labels of PERSON_TAGS, in the words offices use).
+TAG_HEADERS = {
+    "is_elderly_alone": ("孤寡老人", ("独居老人", "空巢老人")),
+    "is_disabled": ("残疾人", ("残疾",)),
+    "is_child_in_hardship": ("困难儿童", ("困境儿童",)),
+    "is_extremely_poor": ("特困人员", ("特困", "特困供养人员")),
+    "is_party_member": ("党员", ("中共党员", "党员身份")),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the Person field (or the place part: estate, building, room)
+    header: str  # the Chinese header written in the template and the export
+    english: object  # the English header (a lazy gettext string, also accepted on read)
+    required: bool
+    aliases: tuple[str, ...] = ()  # other headers that mean the same column
+    type: str = "text"  # text | name | sex | date | id | phone | kind | yesno
+    width: int = 10  # column width in the template
+
+    @property
+    def label(self) -> str:
+        """How an error names the column: as the file names it."""
+        return self.header
+
+
+ROSTER_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", gettext_lazy("Name"), True, ("姓 名", "名字", "居民姓名", "人员姓名"), "name", 12),
+    Column("sex", "性别", gettext_lazy("Sex"), False, (), "sex", 6),
+    Column("birth_date", "出生日期", gettext_lazy("Birth date"), False,
+           ("出生年月日", "出生年月", "生日"), "date", 12),
+    Column("national_id", "身份证号", gettext_lazy("ID number"), True,
+           ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "证件号"), "id", 22),
+    Column("phone", "手机号", gettext_lazy("Mobile"), False,
+           ("手机", "手机号码", "联系电话", "联系方式", "电话", "电话号码"), "phone", 15),
+    Column("kind", "人员类型", gettext_lazy("Kind"), True, ("人员类别", "类型", "居住类型", "人口类型"), "kind", 10),
+    Column("estate", "小区", gettext_lazy("Estate"), True, ("小区名称", "小区/城中村", "城中村", "小区(城中村)"), "text", 14),
+    Column("building", "楼栋", gettext_lazy("Building"), True, ("楼栋号", "栋号", "楼号", "栋"), "text", 8),
+    Column("room", "房号", gettext_lazy("Room"), True, ("房间号", "房号/门牌号", "门牌号", "房屋号"), "text", 8),
+    *(
+        Column(name, TAG_HEADERS[name][0], label, False, TAG_HEADERS[name][1], "yesno", 10)
+        for name, label in PERSON_TAGS
+    ),
+    Column("no_smartphone", "无智能手机", gettext_lazy("No smartphone"), False,
+           ("没有智能手机", "无智能手机(是/否)"), "yesno", 12),
+)
+COLUMNS_BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+COLUMN_ORDER = {c.key: i for i, c in enumerate(ROSTER_COLUMNS)}
+TAG_FIELDS = tuple(name for name, _label in PERSON_TAGS)
+
+HEADER_SEARCH_ROWS = 10  # the header row is looked for among the first rows
+TEMPLATE_ROWS = 20000  # rows of the template that get dropdowns
+ERRORS_KEPT = 5000  # errors stored with an upload for the preview (the count is exact)
+CHUNK = 900  # IDs per registry query (below SQLite's 999 variables)
+BATCH_SIZE = 2000
+MAX_UPLOAD_BYTES = 40 * 1024 * 1024
+
+# A row whose name starts with this is the template's example and is skipped on read.
+EXAMPLE_MARK = "【示例】"
+EXAMPLE_RE = re.compile(r"^\s*[【\[(（]\s*(示例|例|example)\s*[】\])）]", re.IGNORECASE)
+SCIENTIFIC_RE = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
+DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")  # 出生年月: 1980.05, 1980年5月
+BRACKETED_RE = re.compile(r"\(.*?\)|\[.*?\]|【.*?】")
+HEADER_JUNK_RE = re.compile(r"[\s*:]+")
+
+
+def _header_key(text: object) -> str:
+    """A header as compared: width-folded, without notes in brackets, spaces, * or colons."""
+    text = fold_width(str(text))
+    stripped = HEADER_JUNK_RE.sub("", BRACKETED_RE.sub("", text))
+    return (stripped or HEADER_JUNK_RE.sub("", text)).casefold()
+
+
+@functools.cache
+def _header_map() -> dict[str, str]:
+    """Every accepted header (Chinese, English, aliases, translations) → column key."""
+    found: dict[str, str] = {}
+    for column in ROSTER_COLUMNS:
+        names = [column.header, *column.aliases]
+        if column.type == "yesno":
+            names += ["是否" + name for name in names]
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.append(str(column.english))
+        for name in names:
+            found.setdefault(_header_key(name), column.key)
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Errors and results
+# --------------------------------------------------------------------------------------
+
+
+class RowError(NamedTuple):
+    row: int  # the Excel row number the user sees (0: the file as a whole)
+    field_label: str  # the column as the file names it ("" for the whole row or file)
+    message: str
+    field: str = ""  # the column key, for programs
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field_label, "key": self.field, "message": self.message}
+
+
+class RosterFileError(Exception):
+    """The file cannot be read as a roster at all (not .xlsx, no header row, columns missing)."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class RosterCheck:
+    people: list[Person] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.row_count > 0
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+class RosterRejected(ValidationError):
+    """roster_commit refused: the check found errors (in `.check.errors`); nothing was written."""
+
+    def __init__(self, check: RosterCheck, message: str | None = None):
+        super().__init__(message or _("The roster has errors; nothing was imported."))
+        self.check = check
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _open_workbook(fileobj):
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        if hasattr(fileobj, "seek"):
+            fileobj.seek(0)
+        return load_workbook(fileobj, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise RosterFileError([RowError(0, "", _(
+            "This file is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as "
+            "“Excel Workbook (*.xlsx)”, then upload it again."
+        ))]) from None
+
+
+def _find_header(first_rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
+    """The header block among the first rows: (index of its last row, {column index: key}).
+
+    A header may span two rows (a merged 基本信息 cell above 姓名, 性别 ...; or 姓名 merged
+    down over two rows beside 住址 split into 小区, 楼栋, 房号): per column, the cell that
+    names a known column in any row of the block is taken, the lowest one winning.
+    """
+    header_map = _header_map()
+    matches: list[dict[int, str]] = []
+    filled: list[set[int]] = []
+    for values in first_rows:
+        found, cells = {}, set()
+        for index, value in enumerate(values):
+            if _is_blank(value):
+                continue
+            cells.add(index)
+            if isinstance(value, str):
+                key = header_map.get(_header_key(value))
+                if key is not None:
+                    found[index] = key
+        matches.append(found)
+        filled.append(cells)
+    best = max(range(len(matches)), key=lambda i: (len(matches[i]), -i), default=None)
+    if best is None or len(matches[best]) < 2:
+        return None
+
+    named = set(matches[best])
+
+    def continues_header(i: int, *, above: bool) -> bool:
+        """Whether a neighbouring row is part of the header (merged cells above or below).
+
+        It must name only columns that the best row does not name. Below the best row (sub-headers
+        under a merged 住址) it must be mostly names: a data row is mostly values, and is
+        never swallowed. Above it (group labels such as 基本信息 over 姓名...) it may instead
+        touch few of the best row's named columns, one label per group.
+        """
+        if not matches[i] or set(matches[i]) & named:
+            return False
+        mostly_names = 2 * len(matches[i]) >= len(filled[i])
+        few_labels = 2 * len(filled[i] & named) < len(named)
+        return mostly_names or (above and few_labels)
+
+    top = bottom = best
+    while top > 0 and continues_header(top - 1, above=True):
+        top -= 1
+    while bottom + 1 < len(matches) and continues_header(bottom + 1, above=False):
+        bottom += 1
+    columns: dict[int, str] = {}
+    for found in matches[top : bottom + 1]:
+        columns.update(found)
+    # The same column named twice (手机号 and 联系电话): the leftmost one counts.
+    seen: set[str] = set()
+    for index in sorted(columns):
+        if columns[index] in seen:
+            del columns[index]
+        else:
+            seen.add(columns[index])
+    return bottom, columns
+
+
+def roster_read(fileobj) -> Iterator[tuple[int, dict]]:
+    """The data rows of a roster workbook: (Excel row number, {column key: cell value}).
+
+    Raises RosterFileError (when iterated) if the file is not a workbook, has no header
+    row in its first rows, or lacks a required column. Blank lines and the template's
+    example row are skipped.
+    """
+    workbook = _open_workbook(fileobj)
+    try:
+        for sheet in workbook.worksheets:
+            if not hasattr(sheet, "iter_rows"):
+                continue  # a chart sheet
+            # Files written by some programs declare wrong dimensions; read what is there.
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            first_rows = []
+            for values in rows:
+                first_rows.append(values)
+                if len(first_rows) == HEADER_SEARCH_ROWS:
+                    break
+            header = _find_header(first_rows)
+            if header is None:
+                continue
+            header_index, columns = header
+            header_row = header_index + 1
+            present = set(columns.values())
+            missing = [c for c in ROSTER_COLUMNS if c.required and c.key not in present]
+            if missing:
+                raise RosterFileError([
+                    RowError(header_row, c.label, _("This required column is missing from the header row."), c.key)
+                    for c in missing
+                ])
+            items = sorted(columns.items())
+
+            def rows_after_header():
+                for number, values in enumerate(first_rows[header_index + 1 :], start=header_row + 1):
+                    yield number, values
+                yield from enumerate(rows, start=len(first_rows) + 1)
+
+            for number, values in rows_after_header():
+                width = len(values)
+                record = {key: (values[i] if i < width else None) for i, key in items}
+                if all(_is_blank(v) for v in record.values()):
+                    continue
+                name = record.get("name")
+                if isinstance(name, str) and EXAMPLE_RE.match(name):
+                    continue
+                yield number, record
+            return
+        raise RosterFileError([RowError(0, "", _(
+            "No header row was found in the first %(count)d rows. The roster needs a row of column "
+            "names such as %(columns)s; download the template to see them."
+        ) % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in ROSTER_COLUMNS if c.required)})])
+    finally:
+        workbook.close()
+
+
+# --------------------------------------------------------------------------------------
+# Checking
+# --------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A cell as text: numbers without a trailing .0, widths folded, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(fold_width(str(value)).split())
+
+
+def _place_key(value: object) -> str:
+    """A place name as compared: no spaces at all, width-folded, case-folded."""
+    return "".join(_text(value).split()).casefold()
+
+
+def _parse_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = int(value)
+        if 18000101 <= number <= 29991231:  # 19800517 typed as a number
+            return dt.date(number // 10000, number // 100 % 100, number % 100)
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()  # a date cell without a date format: a serial number
+    text = _text(value)
+    match = DATE_RE.match(text)
+    if match:
+        return dt.date(*map(int, match.groups()))
+    if len(text) == 8 and text.isdigit():
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    raise ValueError(text)
+
+
+_YES_NO_EXACT = {None: False, "": False, YES: True, NO: False, True: True, False: False}
+
+
+def _yes_no(value: object) -> bool | None:
+    """True, False, or None when the text is neither."""
+    try:
+        return _YES_NO_EXACT[value]  # the common case, without any text work
+    except KeyError:
+        pass
+    text = _text(value).casefold()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS or not text:
+        return False
+    return None
+
+
+def _messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _dwelling_index(community: Community):
+    """One query: estate → building → room → dwelling pk, keyed by normalised names."""
+    estates: dict[str, str] = {}
+    buildings: dict[tuple[str, str], str] = {}
+    dwellings: dict[tuple[str, str, str], int] = {}
+    for estate_name in community.estates.values_list("name", flat=True):
+        estates[_place_key(estate_name)] = estate_name
+    rows = Dwelling.objects.filter(building__community=community).values_list(
+        "pk", "building__estate__name", "building__name", "room"
+    )
+    for pk, estate_name, building_name, room in rows.iterator(chunk_size=5000):
+        e, b = _place_key(estate_name), _place_key(building_name)
+        estates.setdefault(e, estate_name)
+        buildings.setdefault((e, b), building_name)
+        dwellings[(e, b, _place_key(room))] = pk
+    for estate_name, building_name in community.buildings.values_list("estate__name", "name"):
+        buildings.setdefault((_place_key(estate_name), _place_key(building_name)), building_name)
+    return estates, buildings, dwellings
+
+
+def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> RosterCheck:
+    """Check every row and field; return the unsaved people and every error found.
+
+    Queries: one for the community's dwellings (and two small ones for its estates and
+    buildings), then one per 900 ID numbers against the subdistrict's registry.
+    """
+    result = RosterCheck()
+    errors = result.errors
+    estates, buildings, dwellings = _dwelling_index(community)
+    first_row_of_id: dict[str, int] = {}
+    label = {c.key: c.label for c in ROSTER_COLUMNS}
+    required_msg = _("This value is required.")
+    kind_choices = "、".join(KIND_VALUES)
+    subdistrict_id, community_id = community.subdistrict_id, community.pk
+
+    def error(row: int, key: str, message: str) -> None:
+        errors.append(RowError(row, label.get(key, ""), message, key))
+
+    place_keys: dict[object, str] = {}  # estate, building and room names repeat: fold each once
+
+    def place_key(raw: object) -> str:
+        key = place_keys.get(raw)
+        if key is None:
+            key = place_keys[raw] = _place_key(raw)
+        return key
+
+    try:
+        for number, record in rows:
+            result.row_count += 1
+            bad = False
+            get = record.get
+
+            # Name
+            raw = get("name")
+            name = ""
+            if _is_blank(raw):
+                error(number, "name", required_msg)
+                bad = True
+            else:
+                try:
+                    name = normalise_name(_text(raw))
+                except ValidationError as exc:
+                    error(number, "name", _messages(exc))
+                    bad = True
+
+            # ID number
+            raw = get("national_id")
+            national_id = ""
+            if _is_blank(raw):
+                error(number, "national_id", required_msg)
+                bad = True
+            elif isinstance(raw, (int, float)) and not isinstance(raw, bool) or (
+                isinstance(raw, str) and SCIENTIFIC_RE.match("".join(fold_width(raw).split()))
+            ):
+                error(number, "national_id", _(
+                    "The ID number was stored by Excel as a number and lost its last digits; "
+                    "format the column as text and type it again."
+                ))
+                bad = True
+            else:
+                try:
+                    national_id = normalise_national_id(raw)
+                except ValidationError as exc:
+                    error(number, "national_id", _messages(exc))
+                    bad = True
+            if national_id:
+                first = first_row_of_id.get(national_id)
+                if first is not None:
+                    error(number, "national_id", _("The same ID number is on rows %(first)d and %(row)d.")
+                          % {"first": first, "row": number})
+                    bad = True
+                else:
+                    first_row_of_id[national_id] = number
+
+            # Sex and birth date: taken from the ID number; when given they must agree with it.
+            sex = id_sex(national_id) if national_id else ""
+            raw = get("sex")
+            if not _is_blank(raw):
+                given = SEX_WORDS.get(_text(raw).casefold())
+                if given is None:
+                    error(number, "sex", _("Use %(male)s or %(female)s, not “%(value)s”.")
+                          % {"male": MALE, "female": FEMALE, "value": _text(raw)})
+                    bad = True
+                elif sex and given != sex:
+                    error(number, "sex", _("The sex does not match the ID number, which says %(sex)s.")
+                          % {"sex": MALE if sex == "M" else FEMALE})
+                    bad = True
+            birth_date = id_birth_date(national_id) if national_id else None
+            raw = get("birth_date")
+            month = MONTH_RE.match(_text(raw)) if isinstance(raw, str) else None
+            if month:  # a year and a month only: they must agree with the ID number's
+                if birth_date and (birth_date.year, birth_date.month) != tuple(map(int, month.groups())):
+                    error(number, "birth_date", _(
+                        "The birth date does not match the ID number, which says %(date)s."
+                    ) % {"date": birth_date.isoformat()})
+                    bad = True
+            elif not _is_blank(raw):
+                try:
+                    given_date = _parse_date(raw)
+                except (ValueError, OverflowError):
+                    error(number, "birth_date", _("“%(value)s” is not a date; write it like 1980-05-17.")
+                          % {"value": _text(raw)})
+                    bad = True
+                else:
+                    # Excel turns a typed 1980-05 (出生年月) into 1 May 1980: a month agrees too.
+                    month_only = (
+                        given_date.day == 1 and birth_date is not None
+                        and (given_date.year, given_date.month) == (birth_date.year, birth_date.month)
+                    )
+                    if birth_date and given_date != birth_date and not month_only:
+                        error(number, "birth_date", _(
+                            "The birth date does not match the ID number, which says %(date)s."
+                        ) % {"date": birth_date.isoformat()})
+                        bad = True
+
+            # Mobile
+            raw = get("phone")
+            phone = ""
+            if not _is_blank(raw):
+                try:
+                    phone = normalise_mobile(_text(raw))
+                except ValidationError as exc:
+                    error(number, "phone", _messages(exc))
+                    bad = True
+
+            # Kind
+            raw = get("kind")
+            kind = None
+            if _is_blank(raw):
+                error(number, "kind", required_msg)
+                bad = True
+            else:
+                kind = KIND_VALUES.get(raw)
+                text = "".join(_text(raw).split()) if kind is None else raw
+                text = KIND_ALIASES.get(text, text)
+                kind = kind or KIND_VALUES.get(text)
+                if kind is None and text.lower() in Person.Kind.values:
+                    kind = text.lower()
+                if kind is None:
+                    error(number, "kind", _("Unknown person type “%(value)s”: use one of %(choices)s.")
+                          % {"value": _text(raw), "choices": kind_choices})
+                    bad = True
+
+            # Estate, building, room → dwelling
+            dwelling_id = None
+            parts = {}
+            for key in ("estate", "building", "room"):
+                raw = get(key)
+                if _is_blank(raw):
+                    error(number, key, required_msg)
+                    bad = True
+                else:
+                    parts[key] = place_key(raw)
+            if "estate" in parts:
+                e = parts["estate"]
+                if e not in estates:
+                    error(number, "estate", _("There is no estate named “%(name)s” in this community.")
+                          % {"name": _text(get("estate"))})
+                    bad = True
+                elif "building" in parts:
+                    b = parts["building"]
+                    if (e, b) not in buildings:
+                        error(number, "building", _("There is no building “%(building)s” in %(estate)s.")
+                              % {"building": _text(get("building")), "estate": estates[e]})
+                        bad = True
+                    elif "room" in parts:
+                        dwelling_id = dwellings.get((e, b, parts["room"]))
+                        if dwelling_id is None:
+                            error(number, "room", _(
+                                "There is no room “%(room)s” in %(estate)s %(building)s."
+                            ) % {"room": _text(get("room")), "estate": estates[e], "building": buildings[(e, b)]})
+                            bad = True
+
+            # Tags and the no-smartphone flag
+            flags = {}
+            for key in (*TAG_FIELDS, "no_smartphone"):
+                raw = get(key)
+                value = _yes_no(raw)
+                if value is None:
+                    error(number, key, _("Use %(yes)s or %(no)s, not “%(value)s”.")
+                          % {"yes": YES, "no": NO, "value": _text(raw)})
+                    bad = True
+                else:
+                    flags[key] = value
+
+            if not bad:
+                result.people.append(Person(
+                    subdistrict_id=subdistrict_id,
+                    community_id=community_id,
+                    dwelling_id=dwelling_id,
+                    name=name,
+                    sex=sex,
+                    birth_date=birth_date,
+                    national_id=national_id,
+                    phone=phone,
+                    kind=kind,
+                    **flags,
+                ))
+    except RosterFileError as exc:
+        errors.extend(exc.errors)
+        result.people.clear()
+        return result
+
+    # Against the registry: one query per CHUNK ID numbers.
+    ids = list(first_row_of_id)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = Person.objects.filter(subdistrict_id=subdistrict_id, national_id__in=chunk).values_list(
+            "national_id", "community_id"
+        )
+        for national_id, in_community in found:
+            message = (
+                _("This person is already in the registry of this community.")
+                if in_community == community_id
+                else _("This person is already in the registry of another community of the subdistrict.")
+            )
+            error(first_row_of_id[national_id], "national_id", message)
+    if errors:
+        bad_rows = {e.row for e in errors}
+        result.people = [p for p in result.people if first_row_of_id.get(p.national_id) not in bad_rows]
+        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.field, -1)))
+    elif result.row_count == 0:
+        errors.append(RowError(0, "", _("The roster has no rows of people.")))
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Upload, commit, discard
+# --------------------------------------------------------------------------------------
+
+
+def _open_source(source):
+    """A readable binary file for a RosterUpload, a Django File, a path or a file object."""
+    if isinstance(source, RosterUpload):
+        if not source.file:
+            raise RosterFileError([RowError(0, "", _("The uploaded file is no longer kept; upload it again."))])
+        source.file.open("rb")
+        return source.file
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        return open(source, "rb")
+    return source
+
+
+def roster_check_file(source, *, community: Community) -> RosterCheck:
+    """Read and check a roster from an upload, a path or a file object."""
+    try:
+        handle = _open_source(source)
+    except RosterFileError as exc:
+        return RosterCheck(errors=list(exc.errors))
+    try:
+        return roster_check(roster_read(handle), community=community)
+    finally:
+        if handle is not source:
+            handle.close()
+
+
+def roster_upload_check(
+    *, community: Community, user, uploaded_file: IO[bytes], original_name: str = ""
+) -> RosterUpload:
+    """Store an uploaded roster, check it and record the result for the preview.
+
+    A file with errors can never be committed, so it is deleted at once (it holds
+    personal data); its errors stay for the preview.
+    """
+    name = original_name or getattr(uploaded_file, "name", "") or "roster.xlsx"
+    upload = RosterUpload(community=community, uploaded_by=user if getattr(user, "pk", None) else None,
+                          original_name=str(name)[-200:])
+    upload.file.save(f"{uuid.uuid4().hex}.xlsx", File(uploaded_file), save=False)
+    check = roster_check_file(upload, community=community)
+    _record_check(upload, check)
+    if check.errors:
+        upload.file.delete(save=False)
+    upload.save()
+    return upload
+
+
+def _record_check(upload: RosterUpload, check: RosterCheck) -> None:
+    upload.row_count = check.row_count
+    upload.error_count = len(check.errors)
+    upload.errors = [e.as_dict() for e in check.errors[:ERRORS_KEPT]]
+
+
+def roster_commit(*, upload_or_file, community: Community, user) -> int:
+    """Re-read and re-check the roster, then insert every person in one transaction.
+
+    Refuses (RosterRejected, nothing written) if any row is bad. Given a RosterUpload, it
+    must still be `checked` and error-free; it becomes `committed` and its file is deleted.
+    Returns the number of people imported.
+    """
+    upload = upload_or_file if isinstance(upload_or_file, RosterUpload) else None
+    if upload is not None:
+        if upload.community_id != community.pk:
+            raise ValueError("the upload belongs to another community")
+        if upload.status != RosterUpload.Status.CHECKED or upload.error_count:
+            raise RosterRejected(
+                RosterCheck(), _("This roster cannot be imported: it has errors or was already handled.")
+            )
+    check = roster_check_file(upload_or_file, community=community)
+    if not check.ok:
+        if upload is not None:
+            _record_check(upload, check)
+            upload.save(update_fields=["row_count", "error_count", "errors"])
+            _delete_file(upload)
+        raise RosterRejected(check)
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                # A second click, or a second office worker: only one commit of an upload.
+                fresh = RosterUpload.objects.select_for_update().get(pk=upload.pk)
+                if fresh.status != RosterUpload.Status.CHECKED:
+                    raise RosterRejected(RosterCheck(), _("This roster was already imported."))
+            Person.objects.bulk_create(check.people, batch_size=BATCH_SIZE)
+            count = len(check.people)
+            if upload is not None:
+                upload.status = RosterUpload.Status.COMMITTED
+                upload.committed_at = timezone.now()
+                upload.row_count = check.row_count
+                upload.save(update_fields=["status", "committed_at", "row_count"])
+            audit_record(
+                actor=user,
+                action=AuditEvent.Action.IMPORT,
+                target_type=RosterUpload._meta.label if upload is not None else Person._meta.label,
+                target_id=upload.pk if upload is not None else "",
+                community_id=community.pk,
+                detail=f"{count} people",
+            )
+    except IntegrityError:
+        # Someone registered one of these people between the check and the insert.
+        raise RosterRejected(check, _(
+            "Some of these people were registered while the roster was being imported; nothing "
+            "was imported. Upload the roster again to see which."
+        )) from None
+    if upload is not None:
+        _delete_file(upload)
+    return count
+
+
+def _delete_file(upload: RosterUpload) -> None:
+    """Delete an upload's stored file (personal data) and forget its name."""
+    if upload.file:
+        upload.file.close()
+        upload.file.delete(save=False)
+        upload.save(update_fields=["file"])
+
+
+def roster_discard(*, upload: RosterUpload) -> None:
+    """Abandon a checked upload: its file (personal data) is deleted."""
+    if upload.status == RosterUpload.Status.CHECKED:
+        upload.status = RosterUpload.Status.DISCARDED
+        upload.save(update_fields=["status"])
+    _delete_file(upload)
+
+
+def roster_discard_stale(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Discard checked uploads nobody committed: their files hold personal data. For the worker."""
+    stale = RosterUpload.objects.filter(status=RosterUpload.Status.CHECKED, created_at__lt=timezone.now() - older_than)
+    count = 0
+    for upload in stale:
+        roster_discard(upload=upload)
+        count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------
+# The template and the export
+# --------------------------------------------------------------------------------------
+
+INSTRUCTIONS = (
+    "花名册填写说明",
+    "",
+    "1. 第一个工作表“花名册”第 1 行是标题，第 2 行是列名；请勿修改列名，从第 3 行起每行填写一个人。",
+    "2. 带 * 的列必须填写：姓名、身份证号、人员类型、小区、楼栋、房号。",
+    "3. 身份证号：18 位，最后一位可以是 X。本列已设为“文本”格式，请勿改成数字格式——"
+    "Excel 会把 18 位数字显示成 4.40307E+17 并丢掉最后几位，导入时会报错。",
+    "   从其他表格粘贴时，请使用“选择性粘贴 → 值”，或先把目标列设为文本再粘贴。",
+    "4. 性别、出生日期可以不填，系统按身份证号识别；如果填写，必须与身份证号一致。",
+    "5. 手机号：11 位，可以不填；带 +86、空格或短横线都可以，系统会自动整理。",
+    "6. 人员类型：户籍、常住、租户、流动，四选一（单元格有下拉选项）。",
+    "7. 小区、楼栋、房号必须与系统中本社区已登记的房屋一致（名称相同）。房屋不存在时，请先在系统中登记房屋。",
+    "8. 孤寡老人、残疾人、困难儿童、特困人员、党员、无智能手机：填“是”或“否”，空白视为“否”。",
+    "9. 全角数字、全角空格、小写 x 会自动转换；空行会被跳过；表头上方的标题行、合并单元格都可以保留。",
+    "10. 姓名以“【示例】”开头的行是示例，导入时会被忽略，可以删除也可以保留。",
+    "11. 同一身份证号在本街道只能登记一次；文件内重复或已在系统中登记的人员会被列出。",
+    "12. 上传后系统会逐行检查并列出所有有问题的行和列；全部改正后才能导入。"
+    "导入是“要么全部导入，要么一条也不导入”。",
+    "13. 花名册含有个人信息，请妥善保管；导入完成后系统不保留上传的文件。",
+)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def roster_template() -> bytes:
+    """The .xlsx template: a title row, the header row, an example row, dropdowns, instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from fangxian.core.validators import id_check_char
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "花名册"
+    last = _column_letter(len(ROSTER_COLUMNS) - 1)
+
+    sheet["A1"] = "居民花名册（填写说明见“填写说明”工作表；带 * 的列必填）"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="left", vertical="center")
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.row_dimensions[1].height = 26
+
+    header_fill = PatternFill("solid", fgColor="EEF0F3")
+    example_id17 = "44030719800517001"
+    example = {
+        "name": EXAMPLE_MARK + "张三", "sex": MALE, "birth_date": dt.date(1980, 5, 17),
+        "national_id": example_id17 + id_check_char(example_id17), "phone": "13800138000", "kind": "常住",
+        "estate": "海景花园", "building": "1栋", "room": "101", "no_smartphone": NO,
+        **{name: NO for name in TAG_FIELDS},
+    }
+    example_font = Font(italic=True, color="808080")
+    for index, column in enumerate(ROSTER_COLUMNS):
+        letter = _column_letter(index)
+        cell = sheet.cell(row=2, column=index + 1, value=column.header + ("*" if column.required else ""))
+        cell.font = Font(bold=True, color="B3261E" if column.required else "000000")
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[letter].width = column.width
+        example_cell = sheet.cell(row=3, column=index + 1, value=example[column.key])
+        example_cell.font = example_font
+        if column.type in ("id", "phone"):
+            # Text, so that Excel keeps all 18 digits (and a leading zero, a trailing X).
+            sheet.column_dimensions[letter].number_format = "@"
+            example_cell.number_format = "@"
+        elif column.type == "date":
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+            example_cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A3"
+
+    def dropdown(values: list[str], keys: list[str], prompt: str) -> None:
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        validation.error = prompt
+        validation.errorTitle = "输入有误"
+        validation.prompt = prompt
+        validation.showErrorMessage = True
+        for key in keys:
+            letter = _column_letter(COLUMN_ORDER[key])
+            validation.add(f"{letter}3:{letter}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+
+    dropdown(list(KIND_VALUES), ["kind"], "请选择：" + "、".join(KIND_VALUES))
+    dropdown([YES, NO], [*TAG_FIELDS, "no_smartphone"], "请选择：是 或 否")
+    dropdown([MALE, FEMALE], ["sex"], "请选择：男 或 女（可不填，按身份证号识别）")
+
+    notes = workbook.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90
+    row = 1
+    for line in INSTRUCTIONS:
+        notes.cell(row=row, column=1, value=line)
+        row += 1
+    notes["A1"].font = Font(bold=True, size=14)
+    row += 1
+    for col, title in enumerate(("列名", "是否必填", "说明"), start=1):
+        notes.cell(row=row, column=col, value=title).font = Font(bold=True)
+    explanations = {
+        "name": "可含“·”及少数民族文字",
+        "sex": "男 / 女；不填则按身份证号",
+        "birth_date": "如 1980-05-17；不填则按身份证号",
+        "national_id": "18 位，文本格式",
+        "phone": "11 位手机号",
+        "kind": "户籍 / 常住 / 租户 / 流动",
+        "estate": "与系统中的小区名称一致",
+        "building": "与系统中的楼栋名称一致",
+        "room": "与系统中的房号一致",
+    }
+    for column in ROSTER_COLUMNS:
+        row += 1
+        notes.cell(row=row, column=1, value=column.header)
+        notes.cell(row=row, column=2, value="必填" if column.required else "选填")
+        notes.cell(row=row, column=3, value=explanations.get(column.key, "是 / 否；空白视为“否”"))
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def people_export(queryset) -> bytes:
+    """The given (already scoped and filtered) people as .xlsx, ID numbers and phones masked."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    for index, column in enumerate(ROSTER_COLUMNS):
+        sheet.column_dimensions[_column_letter(index)].width = column.width
+    sheet.append([c.header for c in ROSTER_COLUMNS])
+    people = queryset.select_related("dwelling__building__estate")
+    for person in people.iterator(chunk_size=2000):
+        dwelling = person.dwelling
+        building = dwelling.building if dwelling else None
+        sheet.append([
+            person.name,
+            MALE if person.sex == "M" else FEMALE if person.sex == "F" else "",
+            person.birth_date,
+            person.national_id_masked,
+            person.phone_masked,
+            KIND_WORDS.get(person.kind, person.kind),
+            building.estate.name if building else "",
+            building.name if building else "",
+            dwelling.room if dwelling else "",
+            *(YES if getattr(person, name) else NO for name in TAG_FIELDS),
+            YES if person.no_smartphone else NO,
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
