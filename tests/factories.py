@@ -15,9 +15,12 @@ from fangxian.registry import models as m
 _serial = itertools.count(1)
 
 
-def make_national_id(born: dt.date = dt.date(1980, 5, 17), *, sex: str = "M", region: str = "440307") -> str:
-    """A valid (fictional) ID number, unique within a test run."""
-    order = next(_serial) % 500
+def make_national_id(born: dt.date = dt.date(1980, 5, 17), *, sex: str = "M", region: str | None = None) -> str:
+    """A valid (fictional) ID number, unique within a test run: 500 order codes per region,
+    and the region code (4403xx) moves on when they are used up."""
+    serial = next(_serial)
+    order = serial % 500
+    region = region or f"4403{(serial // 500) % 100:02d}"
     digit = 2 * (order % 5) + (1 if sex == "M" else 0)  # odd for men, even for women
     first17 = f"{region}{born:%Y%m%d}{order // 5:02d}{digit}"
     return first17 + id_check_char(first17)

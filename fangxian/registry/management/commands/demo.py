@@ -1,0 +1,81 @@
+"""`fangxian demo [--scale N] [--seed S] [--if-empty]`: build the demo community and logins."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangxian.registry.demo import demo_build, demo_logins
+from fangxian.registry.models import Community
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "Build the demo subdistrict: Dongshan community and the demo logins (deterministic)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=1,
+            help="Number of communities to build (1 builds Dongshan; 100 gives about 800,000 people).",
+        )
+        parser.add_argument("--seed", type=int, default=2020, help="Seed of the random generator (default 2020).")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="Do nothing, silently, when the registry already has a community.",
+        )
+        parser.add_argument(
+            "--logins", action="store_true",
+            help="Build nothing; print the demo logins that exist and still have their demo password.",
+        )
+
+    def handle(self, *args, scale: int, seed: int, if_empty: bool, logins: bool, **options):
+        if logins:
+            self._print_logins(demo_logins())
+            return
+        if scale < 1:
+            raise CommandError(_("The scale is the number of communities to build: 1 or more."))
+        if if_empty and Community.objects.exists():
+            return
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if options["verbosity"] > 1 or scale > 1 else None)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        seconds = time.monotonic() - started
+        if options["verbosity"] == 0:
+            return
+        self.stdout.write(self.style.SUCCESS(_("Demo data built in %(seconds).1f s.") % {"seconds": seconds}))
+        for label, count in (
+            (_("Communities"), summary.communities), (_("Buildings"), summary.buildings),
+            (_("Dwellings"), summary.dwellings), (_("People"), summary.people),
+        ):
+            self.stdout.write(f"  {label}: {count:,}")
+        self._print_logins(summary.users)
+        for username in summary.skipped_users:
+            self.stdout.write(self.style.WARNING(
+                _("The user %(username)s already exists: left unchanged, with no demo password.")
+                % {"username": username}
+            ))
+
+    def _print_logins(self, users: list[tuple[str, str, str]]) -> None:
+        if not users:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Demo logins:"))
+        rows = [(_("Username"), _("Password"), _("Role"))] + [tuple(row) for row in users]
+        widths = [max(_width(row[i]) for row in rows) for i in range(2)]
+        for username, password, role in rows:
+            self.stdout.write(f"  {_pad(username, widths[0])}  {_pad(password, widths[1])}  {role}")
