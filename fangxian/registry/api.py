@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from fangxian.api.auth import scope_for
 from fangxian.core.scope import Scope
@@ -489,7 +489,7 @@ def person_create(request, payload: PersonCreate):
         person = services.person_create(scope=scope, user=request.user, data=_service_data(payload))
     except ValidationError as exc:
         raise _api_fields(exc) from None
-    return 201, PEOPLE.get(pk=person.pk)
+    return Status(201, PEOPLE.get(pk=person.pk))
 
 
 @router.patch("/people/{id}", response={200: PersonOut, **WRITE_ERRORS}, summary="Change a person")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PERSON_TAGS, Building, Dwelling, Person
+from .models import PERSON_TAGS, Building, Dwelling, Estate, Grid, Person
 
 
 class PersonForm(forms.Form):
@@ -67,3 +67,23 @@ class PersonForm(forms.Form):
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[("national_id", _("ID number")), ("phone", _("Mobile"))])
     reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
+
+
+class BuildingForm(forms.Form):
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 3栋 or A座."))
+    floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200, initial=6)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
+    rooms_per_floor = forms.IntegerField(
+        label=_("Rooms per floor"), min_value=0, max_value=50, initial=0, required=False,
+        help_text=_("Rooms 101, 102 … are registered with the building; 0 registers none."),
+    )
+
+    def __init__(self, *args, estates, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["estate"].queryset = estates
+        self.fields["grid"].queryset = grids
+
+
+class DwellingForm(forms.Form):
+    room = forms.CharField(label=_("Room"), max_length=20)

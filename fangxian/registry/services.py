@@ -19,7 +19,7 @@ from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
 from fangxian.core.validators import id_birth_date, id_sex, normalise_mobile, normalise_name, normalise_national_id
 
-from .models import PERSON_TAGS, Community, Dwelling, Person
+from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, Person
 
 # The keys person_create and person_update accept.
 PERSON_BOOLEAN_FIELDS = ("no_smartphone", *(field for field, _label in PERSON_TAGS))
@@ -233,3 +233,53 @@ def _community_in_scope(scope: Scope, value: Any) -> Community | None:
     if pk is None:
         return None
     return scope.filter(Community.objects.filter(pk=pk), for_write=True).first()
+
+
+# -- buildings and dwellings -------------------------------------------------------------
+
+
+def building_create(*, scope: Scope, user, estate: Estate, name: str, floors: int, grid: Grid | None,
+                    rooms_per_floor: int = 0) -> Building:
+    """Register a building of an estate the user runs, and optionally its rooms: with
+    `rooms_per_floor` = 4 on 6 floors, dwellings 101–104 … 601–604 are made with it."""
+    if not scope.filter(Estate.objects.filter(pk=estate.pk), for_write=True).exists():
+        raise PermissionDenied
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    elif Building.objects.filter(estate=estate, name=name).exists():
+        errors["name"] = [_("%(estate)s already has a building %(name)s.") % {"estate": estate.name, "name": name}]
+    if grid is not None and grid.community_id != estate.community_id:
+        errors["grid"] = [_("Choose a grid of the estate's community.")]
+    if not 1 <= floors <= 200:
+        errors["floors"] = [_("A building has 1 to 200 floors.")]
+    if not 0 <= rooms_per_floor <= 50:
+        errors["rooms_per_floor"] = [_("Between 0 and 50 rooms per floor.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        building = Building(estate=estate, community_id=estate.community_id, grid=grid, name=name, floors=floors)
+        building.full_clean()
+        building.save()
+        rooms = [f"{floor}{number:02d}" for floor in range(1, floors + 1) for number in range(1, rooms_per_floor + 1)]
+        Dwelling.objects.bulk_create(Dwelling(building=building, room=room) for room in rooms)
+        audit_object(actor=user, action=AuditEvent.Action.CREATE, obj=building, detail=f"rooms={len(rooms)}")
+    return building
+
+
+def dwelling_create(*, scope: Scope, user, building: Building, room: str) -> Dwelling:
+    """Add one room to a building the user runs."""
+    if not scope.filter(Building.objects.filter(pk=building.pk), for_write=True).exists():
+        raise PermissionDenied
+    room = (room or "").strip()
+    if not room:
+        raise ValidationError({"room": [_("This field is required.")]})
+    if Dwelling.objects.filter(building=building, room=room).exists():
+        raise ValidationError({"room": [_("Room %(room)s is already registered in this building.") % {"room": room}]})
+    dwelling = Dwelling(building=building, room=room)
+    dwelling.full_clean()
+    with transaction.atomic():
+        dwelling.save()
+        audit_object(actor=user, action=AuditEvent.Action.CREATE, obj=dwelling)
+    return dwelling

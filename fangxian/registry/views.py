@@ -21,7 +21,7 @@ from fangxian.core.scope import scope_of
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 
 from . import roster, selectors, services
-from .forms import PersonForm, RevealForm
+from .forms import BuildingForm, DwellingForm, PersonForm, RevealForm
 from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person
 
 
@@ -228,9 +228,52 @@ def building_detail(request, scope, pk):
     building = get_object_or_404(scope.filter(Building.objects.select_related("estate", "grid")), pk=pk)
     dwellings = scope.filter(building.dwellings.all()).annotate(people_count=Count("people")).order_by("room")
     return render(request, "registry/building_detail.html", {
-        "building": building, "dwellings": dwellings,
+        "building": building, "dwellings": dwellings, "dwelling_form": DwellingForm(),
+        "can_add_rooms": scope.can_write(building),
         "status_counts": selectors.status_counts(scope.filter(building.dwellings.all())),
     })
+
+
+@registry_view
+def building_create(request, scope):
+    scope.require(scope.is_admin)
+    form = BuildingForm(
+        request.POST or None,
+        estates=scope.filter(Estate.objects.all(), for_write=True),
+        grids=scope.filter(Grid.objects.all(), for_write=True),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            building = services.building_create(
+                scope=scope, user=request.user, estate=data["estate"], name=data["name"], floors=data["floors"],
+                grid=data["grid"], rooms_per_floor=data["rooms_per_floor"] or 0,
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("%(building)s was registered with %(count)d rooms.") % {
+                "building": building, "count": building.dwellings.count()})
+            return redirect("registry:building_detail", pk=building.pk)
+    return render(request, "registry/building_form.html", {"form": form})
+
+
+@require_POST
+@registry_view
+def dwelling_create(request, scope, pk):
+    building = get_object_or_404(scope.filter(Building.objects.all(), for_write=True), pk=pk)
+    form = DwellingForm(request.POST)
+    if form.is_valid():
+        try:
+            dwelling = services.dwelling_create(scope=scope, user=request.user, building=building,
+                                                room=form.cleaned_data["room"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Room %(room)s was added.") % {"room": dwelling.room})
+    else:
+        messages.error(request, _("Enter a room number."))
+    return redirect("registry:building_detail", pk=building.pk)
 
 
 @registry_view

@@ -53,6 +53,8 @@ PAGES = {
     "registry:dwelling_detail": ("get", lambda c: c.person_b.dwelling_id, REGISTRY_READ_B),
     "registry:building_list": ("get", None, REGISTRY_LIST),
     "registry:building_detail": ("get", lambda c: c.building_b.pk, REGISTRY_READ_B),
+    "registry:building_create": ("get", None, ADMIN_ONLY),
+    "registry:dwelling_create": ("post", lambda c: c.building_b.pk, ADMIN_OF_CAROL),
     "registry:estate_list": ("get", None, REGISTRY_LIST),
     "registry:estate_detail": ("get", lambda c: c.estate.pk, COMMUNITY_READ),
     "registry:grid_list": ("get", None, REGISTRY_LIST),
@@ -65,6 +67,7 @@ PAGES = {
     "api:*": ("get", None, PUBLIC),  # the API's own operations are walked below
 }
 POST_DATA = {
+    "registry:dwelling_create": {"room": "909"},
     "registry:person_reveal": {"field": "phone", "reason": "矩阵测试"},
     "set_language": {"language": "en", "next": "/"},
 }
