@@ -19,7 +19,6 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/fangxian migrate --noinput -v0
 	$(BIN)/fangxian demo --if-empty
-	$(BIN)/fangxian demo --logins
 	$(BIN)/fangxian serve
 
 ## Set up and run the whole suite (SQLite; PostgreSQL too when DATABASE_URL is set).

@@ -47,6 +47,8 @@ class Command(BaseCommand):
         if scale < 1:
             raise CommandError(_("The scale is the number of communities to build: 1 or more."))
         if if_empty and Community.objects.exists():
+            # `make run` on an existing database: no build, but the logins are shown again.
+            self._print_logins(demo_logins())
             return
         started = time.monotonic()
         try:
