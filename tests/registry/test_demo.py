@@ -253,7 +253,7 @@ def test_it_creates_a_superuser(db, client):
 def test_it_refuses_a_duplicate_username(db):
     call_command("createadmin", "boss", "--password", "Long-enough-pass-42", stdout=io.StringIO())
     for name in ("boss", "Boss"):
-        with pytest.raises(CommandError, match="already exists"):
+        with pytest.raises(CommandError, match="已存在"):
             call_command("createadmin", name, "--password", "Another-pass-4242", stdout=io.StringIO())
     (boss,) = get_user_model().objects.filter(username__iexact="boss")
     assert boss.check_password("Long-enough-pass-42")
@@ -262,7 +262,7 @@ def test_it_refuses_a_duplicate_username(db):
 def test_it_refuses_a_weak_password_or_a_bad_username(db):
     with pytest.raises(CommandError, match="password"):
         call_command("createadmin", "boss", "--password", "123", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="username"):
+    with pytest.raises(CommandError, match="用户名"):
         call_command("createadmin", "bad name!", "--password", "Long-enough-pass-42", stdout=io.StringIO())
     assert not get_user_model().objects.filter(username__in=["boss", "bad name!"]).exists()
 
@@ -282,7 +282,7 @@ def test_it_asks_for_the_password_twice_on_a_terminal(db, monkeypatch):
     monkeypatch.setattr(sys, "stdin", Terminal(""))
     answers = iter(["Long-enough-pass-42", "Long-enough-pass-43"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    with pytest.raises(CommandError, match="differ"):
+    with pytest.raises(CommandError, match="不一致"):
         call_command("createadmin", "boss", stdout=io.StringIO())
     assert not get_user_model().objects.filter(username__in=["boss", "bad name!"]).exists()
 
