@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from fangxian.registry import selectors
-from fangxian.registry.models import Community, Dwelling, Estate, Person
+from fangxian.registry.models import Building, Community, Dwelling, Estate, Person
 
 from .models import AuditEvent
 from .paging import paginate
@@ -31,6 +31,9 @@ def home(request):
         # A community admin sees the whole community; a grid worker the same page, cut to
         # their grids by the scope.
         estates = scope.filter(Estate.objects.all())
+        if not scope.admin_community_ids:
+            # A grid worker's overview lists only the estates their grids reach into.
+            estates = estates.filter(pk__in=scope.filter(Building.objects.all()).values("estate_id"))
         dwellings = scope.filter(Dwelling.objects.all())
         people = scope.filter(Person.objects.all())
         context.update(

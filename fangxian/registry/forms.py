@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import PERSON_TAGS, Building, Dwelling, Estate, Grid, Person
 
@@ -71,7 +72,7 @@ class RevealForm(forms.Form):
 
 class BuildingForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 3栋 or A座."))
+    name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=40, help_text=_("For example 3栋 or A座."))
     floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200, initial=6)
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
     rooms_per_floor = forms.IntegerField(
