@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .scope import ScopePaths
@@ -45,3 +47,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}#{self.target_id}"
+
+    @property
+    def target_label(self) -> str:
+        """The record's kind in the reader's language, e.g. 人员 #123."""
+        try:
+            kind = apps.get_model(self.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = self.target_type
+        return f"{kind} #{self.target_id}" if self.target_id else str(kind)
+
+    @property
+    def target_url(self) -> str:
+        """The record's page, when it has one; the page itself checks who may open it."""
+        name = DETAIL_PAGES.get(self.target_type)
+        return reverse(name, args=[self.target_id]) if name and self.target_id.isdigit() else ""
+
+
+DETAIL_PAGES = {
+    "registry.Person": "registry:person_detail",
+    "registry.Dwelling": "registry:dwelling_detail",
+    "registry.Building": "registry:building_detail",
+    "registry.RosterUpload": "registry:roster_preview",
+}
