@@ -13,12 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
-        parser.add_argument("--once", action="store_true", help="run what is due once, then stop")
+        parser.add_argument("--once", action="store_true", help="run every job and the queued tasks once, then stop")
 
     def handle(self, *args, interval: float, once: bool, **options):
         self.stdout.write(f"worker: {len(JOBS)} periodic jobs: {', '.join(sorted(JOBS))}")
         while True:
-            run_due_jobs()
+            run_due_jobs(every=once)
             Worker(
                 queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                 max_tasks=None, worker_id="fangxian-worker", excluded_queue_names=[],
