@@ -55,7 +55,7 @@ class ResidentialGroup(models.Model):
     scope_paths = ScopePaths(community="community", grid_reads_community=True)
 
     class Meta:
-        ordering = ["community", "number"]
+        ordering = ["community_id", "number"]
         constraints = [models.UniqueConstraint(fields=["community", "number"], name="group_number_unique")]
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
@@ -79,7 +79,7 @@ class Estate(models.Model):
     scope_paths = ScopePaths(community="community", grid_reads_community=True)
 
     class Meta:
-        ordering = ["community", "name"]
+        ordering = ["community_id", "name"]
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_name_unique")]
         verbose_name = _("estate")
         verbose_name_plural = _("estates")
@@ -97,7 +97,7 @@ class Entrance(models.Model):
     scope_paths = ScopePaths(community="estate__community", grid_reads_community=True)
 
     class Meta:
-        ordering = ["estate", "name"]
+        ordering = ["estate_id", "name"]
         constraints = [models.UniqueConstraint(fields=["estate", "name"], name="entrance_name_unique")]
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
@@ -114,7 +114,7 @@ class Grid(models.Model):
     scope_paths = ScopePaths(community="community", grid="pk")
 
     class Meta:
-        ordering = ["community", "code"]
+        ordering = ["community_id", "code"]
         constraints = [models.UniqueConstraint(fields=["community", "code"], name="grid_code_unique")]
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
@@ -143,7 +143,7 @@ class GridTeamMember(models.Model):
     scope_paths = ScopePaths(community="grid__community", grid="grid")
 
     class Meta:
-        ordering = ["grid", "role", "name"]
+        ordering = ["grid_id", "role", "name"]
         verbose_name = _("grid team member")
         verbose_name_plural = _("grid team members")
 
@@ -167,7 +167,7 @@ class Building(models.Model):
     scope_paths = ScopePaths(community="community", grid="grid")
 
     class Meta:
-        ordering = ["estate", "name"]
+        ordering = ["estate_id", "name"]
         constraints = [models.UniqueConstraint(fields=["estate", "name"], name="building_name_unique")]
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
@@ -190,7 +190,7 @@ class Dwelling(models.Model):
     scope_paths = ScopePaths(community="building__community", grid="building__grid", grid_writes=True)
 
     class Meta:
-        ordering = ["building", "room"]
+        ordering = ["building_id", "room"]
         constraints = [models.UniqueConstraint(fields=["building", "room"], name="dwelling_room_unique")]
         indexes = [models.Index(fields=["status"])]
         verbose_name = _("dwelling")
@@ -245,7 +245,7 @@ class Person(models.Model):
     scope_paths = ScopePaths(community="community", grid="dwelling__building__grid", grid_writes=True)
 
     class Meta:
-        ordering = ["community", "name", "pk"]
+        ordering = ["community_id", "name", "pk"]
         constraints = [
             # The same person is never registered twice in a subdistrict.
             models.UniqueConstraint(fields=["subdistrict", "national_id"], name="person_id_unique_in_subdistrict"),
