@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.bench_import", "bench.bench_person_list"]
+BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec"]
 
 
 def main() -> int:
