@@ -10,13 +10,11 @@ People and dwellings are searched and filtered by `registry.selectors`, as on th
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from typing import Literal, Optional
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -26,6 +24,15 @@ from fangxian.core.scope import Scope
 from fangxian.core.services import personal_reveal
 
 from . import selectors, services
+from .selectors import (
+    by_ids as _by_ids,
+    clean_search,
+    filter_buildings,
+    filter_communities,
+    filter_estates,
+    filter_grids,
+    filter_groups,
+)
 from .models import (
     PERSON_TAGS,
     Building,
@@ -375,54 +382,6 @@ class RevealOut(Schema):
 
 
 # -- search and filters ------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def clean_search(q: str | None) -> str:
-    """What a search box gave, tidied: full-width folded, control characters removed."""
-    if not q:
-        return ""
-    return " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFKC", q)).split())
-
-
-def _by_ids(queryset: QuerySet, **lookups) -> QuerySet:
-    wanted = {lookup: value for lookup, value in lookups.items() if value is not None}
-    return queryset.filter(**wanted) if wanted else queryset
-
-
-def filter_communities(queryset: QuerySet, *, q: str | None = None) -> QuerySet:
-    q = clean_search(q)
-    return queryset.filter(Q(name__icontains=q) | Q(code__iexact=q)) if q else queryset
-
-
-def filter_groups(queryset: QuerySet, *, q: str | None = None, community: int | None = None) -> QuerySet:
-    q = clean_search(q)
-    if q:
-        queryset = queryset.filter(name__icontains=q)
-    return _by_ids(queryset, community_id=community)
-
-
-def filter_estates(queryset: QuerySet, *, q=None, community=None, group=None, kind=None) -> QuerySet:
-    q = clean_search(q)
-    if q:
-        queryset = queryset.filter(name__icontains=q)
-    return _by_ids(queryset, community_id=community, group_id=group, kind=kind)
-
-
-def filter_grids(queryset: QuerySet, *, q=None, community=None) -> QuerySet:
-    q = clean_search(q)
-    if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(code__iexact=q))
-    return _by_ids(queryset, community_id=community)
-
-
-def filter_buildings(queryset: QuerySet, *, q=None, community=None, estate=None, grid=None) -> QuerySet:
-    q = clean_search(q)
-    if q:
-        queryset = queryset.filter(name__icontains=q)
-    return _by_ids(queryset, community_id=community, estate_id=estate, grid_id=grid)
-
 
 def _people(scope: Scope, params: PersonParams) -> QuerySet:
     """The web list's filters (selectors.PersonFilters), plus estate and dwelling."""

@@ -332,7 +332,7 @@ class _CommunityBuilder:
         total = rng.randint(38, 42)
         weights = [1.0 if kind == V else 0.6 for _name, kind in estates]
         counts = [2] * len(estates)
-        for _ in range(total - sum(counts)):
+        for _extra in range(total - sum(counts)):
             counts[rng.choices(range(len(estates)), weights)[0]] += 1
         specs = []
         for estate_index, ((_name, kind), count) in enumerate(zip(estates, counts)):

@@ -6,6 +6,8 @@ may see, so no selector can widen a user's view.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from .models import PERSON_TAGS, Building, Dwelling, Person
 
 TAG_FIELDS = {field for field, _label in PERSON_TAGS}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class PersonFilters:
         kind = (params.get("kind") or "").strip()
         status = (params.get("status") or "").strip()
         return cls(
-            q=(params.get("q") or "").strip()[:50],
+            q=clean_search(params.get("q"))[:50],
             grid=number("grid"),
             building=number("building"),
             kind=kind if kind in Person.Kind.values else "",
@@ -49,6 +52,54 @@ class PersonFilters:
     @property
     def active(self) -> bool:
         return any((self.q, self.grid, self.building, self.kind, self.tag, self.status, self.community))
+
+
+# -- search boxes and id filters, shared by the pages and the API -------------------------
+
+def clean_search(q: str | None) -> str:
+    """What a search box gave, tidied: full-width folded, control characters removed."""
+    if not q:
+        return ""
+    return " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFKC", q)).split())
+
+
+def by_ids(queryset: QuerySet, **lookups) -> QuerySet:
+    wanted = {lookup: value for lookup, value in lookups.items() if value is not None}
+    return queryset.filter(**wanted) if wanted else queryset
+
+
+def filter_communities(queryset: QuerySet, *, q: str | None = None) -> QuerySet:
+    q = clean_search(q)
+    return queryset.filter(Q(name__icontains=q) | Q(code__iexact=q)) if q else queryset
+
+
+def filter_groups(queryset: QuerySet, *, q: str | None = None, community: int | None = None) -> QuerySet:
+    q = clean_search(q)
+    if q:
+        queryset = queryset.filter(name__icontains=q)
+    return by_ids(queryset, community_id=community)
+
+
+def filter_estates(queryset: QuerySet, *, q=None, community=None, group=None, kind=None) -> QuerySet:
+    q = clean_search(q)
+    if q:
+        queryset = queryset.filter(name__icontains=q)
+    return by_ids(queryset, community_id=community, group_id=group, kind=kind)
+
+
+def filter_grids(queryset: QuerySet, *, q=None, community=None) -> QuerySet:
+    q = clean_search(q)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return by_ids(queryset, community_id=community)
+
+
+def filter_buildings(queryset: QuerySet, *, q=None, community=None, estate=None, grid=None) -> QuerySet:
+    q = clean_search(q)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(estate__name__icontains=q))
+    return by_ids(queryset, community_id=community, estate_id=estate, grid_id=grid)
+
 
 
 def search_condition(q: str) -> Q:

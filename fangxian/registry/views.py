@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -186,7 +186,7 @@ def _number(request, name):
 
 @registry_view
 def dwelling_list(request, scope):
-    q, status = request.GET.get("q", "").strip()[:40], request.GET.get("status", "")
+    q, status = selectors.clean_search(request.GET.get("q"))[:40], request.GET.get("status", "")
     dwellings = selectors.dwellings_filtered(
         scope.filter(Dwelling.objects.all()), q=q, building=_number(request, "building"),
         grid=_number(request, "grid"), status=status,
@@ -210,12 +210,8 @@ def dwelling_detail(request, scope, pk):
 
 @registry_view
 def building_list(request, scope):
-    q = request.GET.get("q", "").strip()[:40]
-    buildings = scope.filter(Building.objects.all())
-    if q:
-        buildings = buildings.filter(Q(name__contains=q) | Q(estate__name__contains=q))
-    if _number(request, "grid"):
-        buildings = buildings.filter(grid_id=_number(request, "grid"))
+    q = selectors.clean_search(request.GET.get("q"))[:40]
+    buildings = selectors.filter_buildings(scope.filter(Building.objects.all()), q=q, grid=_number(request, "grid"))
     page, querystring = paginate(request, selectors.building_rows(buildings))
     return render(request, "registry/building_list.html", {
         "page": page, "querystring": querystring, "q": q, "grid": _number(request, "grid"),
@@ -284,10 +280,8 @@ def estate_list(request, scope):
         .prefetch_related("entrances")
         .order_by("community__code", "name")
     )
-    q = request.GET.get("q", "").strip()[:40]
-    if q:
-        estates = estates.filter(name__contains=q)
-    page, querystring = paginate(request, estates)
+    q = selectors.clean_search(request.GET.get("q"))[:40]
+    page, querystring = paginate(request, selectors.filter_estates(estates, q=q))
     return render(request, "registry/estate_list.html", {"page": page, "querystring": querystring, "q": q})
 
 
@@ -308,8 +302,9 @@ def grid_list(request, scope):
         .prefetch_related(Prefetch("team", queryset=GridTeamMember.objects.filter(role="grid_worker")))
         .order_by("community__code", "code")
     )
-    page, querystring = paginate(request, grids)
-    return render(request, "registry/grid_list.html", {"page": page, "querystring": querystring})
+    q = selectors.clean_search(request.GET.get("q"))[:40]
+    page, querystring = paginate(request, selectors.filter_grids(grids, q=q))
+    return render(request, "registry/grid_list.html", {"page": page, "querystring": querystring, "q": q})
 
 
 @registry_view
