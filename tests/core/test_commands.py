@@ -50,7 +50,9 @@ def test_it_serves_with_gunicorn_not_runserver(tmp_path):
     assert "gunicorn" in output.lower()
 
 
-def test_it_discards_roster_uploads_nobody_imported_within_a_day(two_grids, settings, tmp_path):
+def test_it_discards_roster_uploads_nobody_imported_within_a_day(transactional_db, two_grids, settings, tmp_path):
+    # transactional_db: the worker closes connections it finds inside a transaction, as
+    # the test case's own transaction would be on PostgreSQL.
     settings.MEDIA_ROOT = tmp_path
     stale = RosterUpload.objects.create(community=two_grids.community, original_name="old.xlsx")
     stale.file.save("old.xlsx", ContentFile(b"personal data"))
