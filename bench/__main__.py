@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec"]
+BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec", "bench.bench_sync"]
 
 
 def main() -> int:

@@ -9,6 +9,10 @@ FANGXIAN_SECRET_KEY_FILE a file holding the secret key
 FANGXIAN_ALLOWED_HOSTS  comma-separated host names (production)
 FANGXIAN_DATA_DIR       where the SQLite file, uploads and the dev key live (default ./var)
 DATABASE_URL            postgres://user:password@host:port/name; SQLite when unset
+FANGXIAN_NOTIFY_WEBHOOK_URL   where urgent events (fever alerts) are POSTed as JSON, for an SMS or
+                        WeChat gateway; unset: they are only logged
+FANGXIAN_NOTIFY_WEBHOOK_TOKEN sent as "Authorization: Bearer …" with each POST (optional)
+FANGXIAN_NOTIFY_WEBHOOK_TIMEOUT seconds to wait for the gateway (default 5)
 """
 
 from __future__ import annotations
@@ -125,6 +129,7 @@ INSTALLED_APPS = [
     "fangxian.core",
     "fangxian.accounts",
     "fangxian.registry",
+    "fangxian.access",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +270,20 @@ LOGGING = {
 
 FANGXIAN_PAGE_SIZE = 50
 FANGXIAN_SITE_NAME = _("Fangxian")
+
+# Urgent events (a fever at a checkpoint) reach the community's duty officer at once: the
+# log backend always (identifiers only), a webhook to an SMS or WeChat gateway when set.
+# Each entry: {"backend": "log"} or {"backend": "webhook", "url": ..., "timeout": s, "token": ...}.
+FANGXIAN_NOTIFIERS = [{"backend": "log"}]
+if os.environ.get("FANGXIAN_NOTIFY_WEBHOOK_URL"):
+    _webhook = env_str("FANGXIAN_NOTIFY_WEBHOOK_URL")
+    if urlparse(_webhook).scheme not in {"http", "https"} or not urlparse(_webhook).hostname:
+        raise ImproperlyConfigured(f"FANGXIAN_NOTIFY_WEBHOOK_URL={_webhook!r} is not an http(s) URL.")
+    try:
+        _timeout = float(os.environ.get("FANGXIAN_NOTIFY_WEBHOOK_TIMEOUT") or 5)
+    except ValueError:
+        raise ImproperlyConfigured("FANGXIAN_NOTIFY_WEBHOOK_TIMEOUT must be a number of seconds.") from None
+    if not 0 < _timeout <= 60:
+        raise ImproperlyConfigured("FANGXIAN_NOTIFY_WEBHOOK_TIMEOUT must be between 0 and 60 seconds.")
+    FANGXIAN_NOTIFIERS.append({"backend": "webhook", "url": _webhook, "timeout": _timeout,
+                               "token": os.environ.get("FANGXIAN_NOTIFY_WEBHOOK_TOKEN", "")})

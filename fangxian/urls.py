@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("accounts/", include("fangxian.accounts.urls")),
     path("registry/", include("fangxian.registry.urls")),
+    path("access/", include("fangxian.access.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

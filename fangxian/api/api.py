@@ -7,6 +7,7 @@ see `fangxian.api.auth`. Refusals have one shape each; see `fangxian.api.errors`
 
 from ninja import NinjaAPI, Schema
 
+from fangxian.access.api import router as access_router
 from fangxian.registry.api import router as registry_router
 
 from . import errors
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/registry", registry_router)
+api.add_router("/access", access_router)
 
 
 class Me(Schema):

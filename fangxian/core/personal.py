@@ -28,6 +28,18 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
 
 
+def mask_name(value: str | None) -> str:
+    """张*三, 李*, 欧**锋: for what is printed or shown outside the office (a pass card, the
+    phone pass page). The first and the last character stay."""
+    if not value:
+        return ""
+    if len(value) == 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
 @dataclass(frozen=True)
 class PersonalField:
     model: str  # app_label.ModelName
@@ -49,6 +61,12 @@ PERSONAL_FIELDS: tuple[PersonalField, ...] = (
     PersonalField("registry.Person", "phone", "reach the resident", "registry", mask_phone),
     PersonalField("registry.Person", "birth_date", "age-based care and duty", "registry", None),
     PersonalField("registry.GridTeamMember", "phone", "reach the grid team", "registry", mask_phone),
+    PersonalField("access.Scan", "visitor_name", "who was admitted or turned away at a checkpoint", "emergency", None),
+    PersonalField("access.Scan", "visitor_phone", "reach a visitor after a fever or a case nearby", "emergency",
+                  mask_phone),
+    PersonalField("access.Scan", "visitor_visiting", "whom a visitor came to see", "emergency", None),
+    PersonalField("access.Scan", "temperature", "fever screening at the gate", "emergency", None),
+    PersonalField("access.FeverAlert", "temperature", "follow up a fever", "emergency", None),
 )
 
 REVEALABLE = {(f.model, f.field): f for f in PERSONAL_FIELDS if f.mask is not None}

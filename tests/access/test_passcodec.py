@@ -78,7 +78,7 @@ def test_it_encodes_and_decodes_the_rfc_9285_vectors(data, text):
     "ZZZ",        # 35 + 35*45 + 35*2025 = 72485
     "Z7",         # final pair 35 + 7*45 = 350 > 0xFF
 ])
-def test_it_rejects_bad_base45(text):
+def test_it_rejects_bad_base45_text(text):
     with pytest.raises(Base45DecodeError):
         b45decode(text)
 
@@ -238,7 +238,7 @@ def test_it_rejects_a_wrong_prefix(text):
     lambda t: t[:4] + "GGW" + t[4:],  # group > 0xFFFF
     lambda t: t + "Z7",           # final pair > 0xFF
 ])
-def test_it_rejects_bad_base45(mutate):
+def test_it_rejects_a_pass_with_bad_base45(mutate):
     with pytest.raises(pc.Base45Error) as caught:
         read(mutate(make()))
     assert caught.value.reason == "base45"

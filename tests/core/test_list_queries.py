@@ -6,6 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fangxian.core.models import AuditEvent
+from fangxian.access import services as access_services
+from fangxian.registry.models import Entrance
+from tests.access.conftest import make_checkpoint, scan_event
 from tests.factories import BuildingFactory, DwellingFactory, GridFactory, PersonFactory
 
 LIST_PAGES = [
@@ -18,17 +21,36 @@ LIST_PAGES = [
     "registry:grid_list",
     "registry:roster_upload",
     "accounts:token_list",
+    "access:checkpoint_list",
+    "access:pass_list",
+    "access:passage_list",
+    "access:refusal_list",
+    "access:fever_alert_list",
+    "access:rule_list",
+    "access:key_list",
 ]
 
 
 def grow(cast, n: int) -> None:
-    """n more grids, buildings, dwellings, people and audit events in carol's community."""
+    """n more grids, buildings, dwellings, people and audit events in carol's community; and
+    for each person a checkpoint (at a new entrance), a pass, a passage, a refusal, a fever
+    alert and a rule."""
+    carol = cast.users["carol"]
     for i in range(n):
         grid = GridFactory(community=cast.community)
         building = BuildingFactory(estate=cast.estate, grid=grid)
-        PersonFactory(dwelling=DwellingFactory(building=building), is_party_member=bool(i % 2))
-        AuditEvent.objects.create(actor=cast.users["carol"], action="view", target_type="registry.Person",
+        person = PersonFactory(dwelling=DwellingFactory(building=building), is_party_member=bool(i % 2))
+        AuditEvent.objects.create(actor=carol, action="view", target_type="registry.Person",
                                   target_id=str(i), community=cast.community)
+        checkpoint = make_checkpoint(cast.estate, name=f"门{Entrance.objects.count()}")
+        pass_ = access_services.pass_issue(person=person, user=carol)
+        access_services.scans_sync(device_id="grow", user=cast.users["erin"], events=[
+            scan_event(checkpoint, access_services.pass_qr_text(pass_), temperature=38.2, verdict="red"),
+            scan_event(checkpoint, None, kind="refusal", verdict="red",
+                       visitor={"name": "访客", "phone": "13800000000", "visiting": "", "why": ""}),
+        ])
+        access_services.rule_set(user=carol, community=cast.community, key="pass_valid_days", value=str(30 + i))
+        access_services.signing_key_rotate(community=cast.community, user=carol)
 
 
 def count_queries(client, url) -> int:
@@ -38,9 +60,10 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-ADMIN_ONLY = {"audit_log", "registry:roster_upload"}
+ADMIN_ONLY = {"audit_log", "registry:roster_upload", "access:rule_list", "access:key_list"}
+NOT_GRID_WORKERS = {"access:checkpoint_list", "access:passage_list", "access:refusal_list", "access:fever_alert_list"}
 CASES = [(name, user) for name in LIST_PAGES for user in ("carol", "dave", "bob")
-         if user == "carol" or name not in ADMIN_ONLY]
+         if user == "carol" or name not in ADMIN_ONLY and not (user == "bob" and name in NOT_GRID_WORKERS)]
 
 
 @pytest.mark.parametrize(("name", "user"), CASES)

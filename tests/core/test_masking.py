@@ -21,6 +21,11 @@ STATIC_DOCUMENTS = {"registry:roster_template", "api:*"}
 
 def readable_text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:5] == b"%PDF-":  # what a reader of the PDF sees (its font data holds any digits)
+        import subprocess
+
+        return subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, check=True,
+                              timeout=60).stdout.decode("utf-8", "ignore")
     if body[:2] == b"PK":  # an .xlsx: look inside every XML part
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             return " ".join(archive.read(name).decode("utf-8", "ignore") for name in archive.namelist())
@@ -68,13 +73,16 @@ def test_it_masks_every_api_answer(client, cast, role):
     ids = {"people": cast.person_a.pk, "dwellings": cast.person_a.dwelling_id, "buildings": cast.building_a.pk,
            "grids": cast.grid_a.pk, "estates": cast.estate.pk, "groups": cast.estate.group_id,
            "communities": cast.community.pk}
+    params = {"/api/v1/access/bundle": {"checkpoint": cast.checkpoint.pk}}
     for method, path, _operation in api_operations():
         if method != "GET":
             continue
         if "{id}" in path:
             collection = path.split("/")[-2]
             path = path.replace("{id}", str(ids[collection]))
-        response = client.get(path)
+        response = client.get(path, params.get(path, {}))
+        if path.startswith("/api/v1/access/") and response.status_code == 403:
+            continue  # the checkpoint console's operations are for its volunteers and admins
         assert response.status_code == 200, (path, response.status_code)
         assert_masked(readable_text(response), f"GET {path} for {role}")
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fangxian.accounts.models import ApiToken
 from fangxian.api.api import api
 from fangxian.registry.models import RosterUpload
+from tests.access.conftest import equip_gate, scan_event
 from tests.factories import make_national_id
 
 ROLES = ("anon", "alice", "bob", "carol", "dave", "erin", "frank", "olga", "root")
@@ -31,6 +32,11 @@ ANY_USER = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)))
 PUBLIC = dict.fromkeys(ROLES, OK)
 OWN_TOKEN_OF_BOB = dict(zip(ROLES, (LOGIN, DENY, OK, DENY, DENY, DENY, DENY, DENY, DENY)))
 SUPERUSER = dict(zip(ROLES, (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, OK)))
+# Closed management: admins and officers read the checkpoints, passages, refusals and fever
+# alerts (grid workers only passes, volunteers only the console).
+ACCESS_READ = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, OK, DENY, DENY, OK, OK)))
+# The checkpoint console: the checkpoint's volunteers and its community's admins.
+CONSOLE = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)))
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {
@@ -63,6 +69,31 @@ PAGES = {
     "registry:roster_template": ("get", None, ADMIN_ONLY),
     "registry:roster_preview": ("get", lambda c: c.upload.pk, ADMIN_OF_CAROL),
     "registry:roster_commit": ("post", lambda c: c.upload.pk, ADMIN_OF_CAROL),
+    "access:checkpoint_list": ("get", None, ACCESS_READ),
+    "access:checkpoint_create": ("get", None, ADMIN_ONLY),
+    "access:readiness_tick": ("post", lambda c: c.checkpoint.pk, ADMIN_OF_CAROL),
+    "access:pass_list": ("get", None, REGISTRY_LIST),
+    "access:pass_detail": ("get", lambda c: c.pass_b.pk, REGISTRY_READ_B),
+    "access:pass_cards": ("get", None, ADMIN_ONLY),  # nothing ticked: back to the list
+    "access:pass_revoke": ("post", lambda c: c.pass_b.pk, ADMIN_OF_CAROL),
+    "access:pass_reissue": ("post", lambda c: c.pass_a.pk, ADMIN_OF_CAROL),
+    "access:pass_issue": ("get", lambda c: c.person_b.pk, ADMIN_OF_CAROL),
+    "access:building_passes": ("get", lambda c: c.building_b.pk, ADMIN_OF_CAROL),
+    "access:building_cards": ("get", lambda c: c.building_b.pk, ADMIN_OF_CAROL),
+    "access:pass_phone": ("get", lambda c: c.pass_b.phone_token, PUBLIC),  # the link is the key
+    "access:passage_list": ("get", None, ACCESS_READ),
+    "access:passage_export": ("get", None, ACCESS_READ),
+    "access:refusal_list": ("get", None, ACCESS_READ),
+    "access:fever_alert_list": ("get", None, ACCESS_READ),
+    "access:fever_alert_assign": ("post", lambda c: c.alert.pk, ADMIN_OF_CAROL),
+    "access:fever_alert_close": ("post", lambda c: c.alert.pk, ADMIN_OF_CAROL),
+    "access:rule_list": ("get", None, ADMIN_ONLY),
+    "access:key_list": ("get", None, ADMIN_ONLY),
+    "access:key_rotate": ("post", lambda c: c.community.pk, ADMIN_OF_CAROL),
+    "access:console": ("get", lambda c: c.checkpoint.pk, CONSOLE),
+    "access:console_lookup": ("get", lambda c: c.checkpoint.pk, CONSOLE),
+    "access:console_manifest": ("get", lambda c: c.checkpoint.pk, PUBLIC),  # browsers fetch it without cookies
+    "access:console_sw": ("get", None, PUBLIC),  # holds no data; a service worker update must not need a login
     "admin:*": ("get", None, SUPERUSER),
     "api:*": ("get", None, PUBLIC),  # the API's own operations are walked below
 }
@@ -70,6 +101,11 @@ POST_DATA = {
     "registry:dwelling_create": {"room": "909"},
     "registry:person_reveal": {"field": "phone", "reason": "矩阵测试"},
     "set_language": {"language": "en", "next": "/"},
+    "access:readiness_tick": {"items": ["tent_table", "signage"]},
+    "access:pass_revoke": {"reason": "lost"},
+    "access:fever_alert_assign": {"assignee": "me"},
+    "access:fever_alert_close": {"outcome": "normal_on_remeasure"},
+    "access:console_lookup": {"name": "居民"},  # a GET: the query string
 }
 
 
@@ -102,6 +138,7 @@ def cast(two_grids):
         user=two_grids.users["bob"], name="phone", key_hash=ApiToken.hash("fx_matrix"), hint="trix")
     two_grids.upload = RosterUpload.objects.create(community=two_grids.community, original_name="roster.xlsx",
                                                    uploaded_by=two_grids.users["carol"], error_count=1)
+    equip_gate(two_grids)  # a checkpoint, passes, a fever alert and a refusal
     return two_grids
 
 
@@ -154,6 +191,10 @@ def api_operations() -> list[tuple[str, str, str]]:
 
 INVALID = "invalid"  # 422: the write reached validation and was refused as outside the user's area
 API_WRITE_INTO_B = dict(zip(ROLES, (LOGIN, INVALID, OK, OK, DENY, DENY, DENY, INVALID, OK)))
+# The checkpoint console's operations: its volunteers and the community's admins. Olga (admin
+# elsewhere) may sync, but her event for carol's checkpoint is acknowledged as rejected.
+CHECKPOINT_DEVICE = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)))
+CHECKPOINT_SYNC = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, OK, OK)))
 
 # operationId (without the module prefix) → (object whose pk fills {id}, body, expectations)
 API = {
@@ -176,6 +217,9 @@ API = {
     "group_detail": (lambda c: c.estate.group_id, None, COMMUNITY_READ),
     "community_list": (None, None, REGISTRY_LIST),
     "community_detail": (lambda c: c.community.pk, None, COMMUNITY_READ),
+    "bundle": (None, lambda c: {"checkpoint": c.checkpoint.pk}, CHECKPOINT_DEVICE),  # GET: the query
+    "sync": (None, lambda c: {"device_id": "matrix", "events": [
+        scan_event(c.checkpoint, None, kind="refusal", verdict="red")]}, CHECKPOINT_SYNC),
 }
 
 

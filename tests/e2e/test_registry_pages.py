@@ -28,7 +28,7 @@ def test_it_fits_every_page_on_the_screen(request, live_server, cast, width):
     log_in(page, live_server, "carol", "pw-carol")
     for name, (method, pk_of, _expected) in PAGES.items():
         if method != "get" or name in {"registry:person_export", "registry:roster_template", "api:*", "admin:*",
-                                        "healthz"}:
+                                        "healthz", "access:passage_export", "access:building_cards"}:
             continue
         response = page.goto(live_server.url + _url(name, cast, pk_of))
         assert response.status == 200, name

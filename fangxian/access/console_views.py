@@ -1,0 +1,331 @@
+"""The checkpoint console: the volunteer's phone page at a gate, its service worker and web
+manifest, and the one read it makes online besides the bundle, the manual lookup.
+
+The console verifies passes itself (static/access/codec.js, console.js) with the signed
+checkpoint bundle of `GET /api/v1/access/bundle`, keeps every event in IndexedDB and sends
+them to `POST /api/v1/access/sync`. This module only serves the page and the lookup.
+
+Who may open it: the checkpoint volunteers and the admins of the checkpoint's community
+(and superusers). Anyone else of the community gets 403; anyone outside it 404, so that the
+console does not tell which checkpoints exist elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.middleware.csrf import get_token
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from fangxian.core.scope import scope_of
+from fangxian.core.services import audit_record
+from fangxian.core.models import AuditEvent
+from fangxian.registry.models import Person
+
+from .models import Checkpoint, Pass
+from .selectors import device_community_ids
+
+LOOKUP_LIMIT = 20
+
+# What the service worker keeps for an offline start, besides the console page itself.
+SHELL_ASSETS = (
+    "access/console.css",
+    "access/codec.js",
+    "access/console.js",
+    "vendor/jsqr/jsQR.js",
+    "access/icons/icon-192.png",
+)
+
+
+# -- who may open it ---------------------------------------------------------------------
+
+
+def console_checkpoint(request, checkpoint_id: int) -> Checkpoint:
+    """The checkpoint, if this user may run its console (selectors.device_community_ids:
+    its volunteers and admins): 404 outside their communities, 403 inside them without
+    one of those roles."""
+    checkpoint = (
+        Checkpoint.objects.select_related("entrance__estate", "community").filter(pk=checkpoint_id).first()
+    )
+    if checkpoint is None:
+        raise Http404
+    communities = device_community_ids(request.user)
+    if communities is None or checkpoint.community_id in communities:
+        return checkpoint
+    if checkpoint.community_id in scope_of(request).member_community_ids:
+        raise PermissionDenied
+    raise Http404
+
+
+# -- the page ----------------------------------------------------------------------------
+
+
+def console_strings() -> dict[str, str]:
+    """Every sentence the console's JavaScript shows, translated here (the script holds none).
+
+    All the console's strings carry the context "checkpoint console": a gate's "Revoked" or
+    "Next" is not the pass list's or the pager's."""
+    return {
+        "verdict_green": pgettext("checkpoint console", "Admit"),
+        "verdict_red": pgettext("checkpoint console", "Do not admit"),
+        "verdict_amber": pgettext("checkpoint console", "Check manually"),
+        "reason_ok": pgettext("checkpoint console", "Valid pass"),
+        "reason_revoked": pgettext("checkpoint console", "Revoked"),
+        "reason_expired": pgettext("checkpoint console", "Expired"),
+        "reason_not_yet_valid": pgettext("checkpoint console", "Not yet valid"),
+        "reason_signature": pgettext("checkpoint console", "Invalid signature"),
+        "reason_estate": pgettext("checkpoint console", "Not a pass for this estate"),
+        "reason_unreadable": pgettext("checkpoint console", "Unreadable code"),
+        "reason_fever": pgettext("checkpoint console", "Fever: do not admit"),
+        "reason_stale": pgettext(
+            "checkpoint console", "The checkpoint data is out of date: check the person by hand"),
+        "reason_no_bundle": pgettext(
+            "checkpoint console", "No checkpoint data on this phone yet: check the person by hand"),
+        "reason_unknown_key": pgettext(
+            "checkpoint console", "Signed with a key this phone does not know yet: check by hand"),
+        "reason_store_failed": pgettext(
+            "checkpoint console", "This phone could not save the record: write it down by hand"),
+        "reason_refused": pgettext("checkpoint console", "Turned away"),
+        "reason_manual": pgettext("checkpoint console", "Admitted by hand"),
+        "kind_scan": pgettext("checkpoint console", "Pass scanned"),
+        "kind_manual": pgettext("checkpoint console", "Manual admission"),
+        "kind_refusal": pgettext("checkpoint console", "Refusal"),
+        "online": pgettext("checkpoint console", "Online"),
+        "offline": pgettext("checkpoint console", "Offline"),
+        "unsent": pgettext("checkpoint console", "Not yet sent: {n}"),
+        "all_sent": pgettext("checkpoint console", "All records sent"),
+        "sending": pgettext("checkpoint console", "Sending…"),
+        "rejected": pgettext("checkpoint console", "Refused by the server: {n}"),
+        "login_needed": pgettext("checkpoint console", "Log in again to send the records"),
+        "log_in": pgettext("checkpoint console", "Log in"),
+        "send_failed": pgettext(
+            "checkpoint console", "Sending failed; the records stay on this phone and are sent later"),
+        "bundle_version": pgettext("checkpoint console", "Data version {version}, {age}"),
+        "bundle_none": pgettext("checkpoint console", "No checkpoint data yet"),
+        "bundle_stale": pgettext("checkpoint console", "Checkpoint data out of date since {age}"),
+        "bundle_refused": pgettext(
+            "checkpoint console", "A checkpoint data update was refused: it is not signed by a trusted key"),
+        "bundle_older": pgettext(
+            "checkpoint console", "A checkpoint data update was refused: it is older than the one on this phone"),
+        "retrust_confirm": pgettext(
+            "checkpoint console",
+            "Do this only when your community's admin has replaced its keys. Trust the keys the server sends now?"),
+        "age_now": pgettext("checkpoint console", "just now"),
+        "age_minutes": pgettext("checkpoint console", "{n} min ago"),
+        "age_hours": pgettext("checkpoint console", "{n} h ago"),
+        "age_days": pgettext("checkpoint console", "{n} days ago"),
+        "temperature_bad": pgettext("checkpoint console", "Enter a temperature between 34.0 and 43.0 °C"),
+        "temperature_none": pgettext("checkpoint console", "not taken"),
+        "camera_unavailable": pgettext("checkpoint console", "No camera here: use the scanner or type the code"),
+        "camera_denied": pgettext(
+            "checkpoint console", "The camera is not allowed: use the scanner or type the code"),
+        "camera_starting": pgettext("checkpoint console", "Point the camera at the QR code"),
+        "lookup_offline": pgettext("checkpoint console", "The lookup needs the network"),
+        "lookup_empty": pgettext("checkpoint console", "Nobody found"),
+        "lookup_short": pgettext(
+            "checkpoint console", "Enter building and room, or at least two characters of the name"),
+        "lookup_failed": pgettext("checkpoint console", "The lookup failed; try again"),
+        "has_pass": pgettext("checkpoint console", "Holds a valid pass"),
+        "no_pass": pgettext("checkpoint console", "No valid pass"),
+        "reason_needed": pgettext("checkpoint console", "Give a reason"),
+        "phone_bad": pgettext("checkpoint console", "Enter an 11-digit mobile number, or leave it empty"),
+        "saved": pgettext("checkpoint console", "Saved"),
+        "direction_in": pgettext("checkpoint console", "In"),
+        "direction_out": pgettext("checkpoint console", "Out"),
+        "estate_unknown": pgettext("checkpoint console", "Estate {id}"),
+        "pass_kind_resident": pgettext("checkpoint console", "Resident"),
+        "pass_kind_tenant": pgettext("checkpoint console", "Tenant"),
+        "pass_kind_worker": pgettext("checkpoint console", "Works in the estate"),
+        "pass_kind_visitor": pgettext("checkpoint console", "Visitor"),
+    }
+
+
+@login_required
+@never_cache
+def console(request, checkpoint_id: int):
+    checkpoint = console_checkpoint(request, checkpoint_id)
+    estates = {str(e.pk): e.name for e in _admitted_estates(checkpoint)}
+    config = {
+        "checkpoint": checkpoint.pk,
+        "checkpointName": checkpoint.name,
+        "estates": estates,
+        "bundleUrl": f"/api/v1/access/bundle?checkpoint={checkpoint.pk}",
+        "syncUrl": "/api/v1/access/sync",
+        "lookupUrl": reverse("access:console_lookup", args=[checkpoint.pk]),
+        "pageUrl": reverse("access:console", args=[checkpoint.pk]),
+        "swUrl": reverse("access:console_sw"),
+        "swScope": reverse("access:console_sw").rsplit("/", 1)[0] + "/",
+        "isAdmin": request.user.is_superuser or checkpoint.community_id in scope_of(request).admin_community_ids,
+        "user": request.user.get_username(),
+        "csrfToken": get_token(request),
+        "loginUrl": reverse(settings.LOGIN_URL),
+        "jsqrUrl": static("vendor/jsqr/jsQR.js"),
+    }
+    return render(request, "access/console.html", {
+        "checkpoint": checkpoint,
+        "config": config,
+        "strings": console_strings(),
+        "refusal_reasons": [
+            pgettext("checkpoint console", "Not a resident of this estate"),
+            pgettext("checkpoint console", "No pass"),
+            pgettext("checkpoint console", "Fever"),
+            pgettext("checkpoint console", "Refused to have the temperature taken"),
+        ],
+    })
+
+
+def _admitted_estates(checkpoint: Checkpoint):
+    from fangxian.registry.models import Estate
+
+    return Estate.objects.filter(pk__in=checkpoint.admitted_estate_ids()).order_by("name")
+
+
+@require_GET
+def console_manifest(request, checkpoint_id: int):
+    """The web manifest, one per checkpoint so the installed app opens that checkpoint.
+    Browsers fetch a manifest without cookies: it holds nothing but the address."""
+    page = reverse("access:console", args=[checkpoint_id])
+    scope = reverse("access:console_sw").rsplit("/", 1)[0] + "/"
+    manifest = {
+        "name": pgettext("checkpoint console", "Fangxian checkpoint"),
+        "short_name": pgettext("checkpoint console", "Checkpoint"),
+        "id": page,
+        "start_url": page,
+        "scope": scope,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#000000",
+        "theme_color": "#b3261e",
+        "lang": request.LANGUAGE_CODE,
+        "icons": [
+            {"src": static("access/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("access/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("access/icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
+             "purpose": "maskable"},
+        ],
+    }
+    return HttpResponse(json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json")
+
+
+@require_GET
+def console_sw(request):
+    """The service worker, served from /access/console/ so that its scope covers every
+    console page. It names the shell's static files (their hashed names in production)
+    and a version that changes with them, so a new release replaces the cached shell."""
+    script, version = _service_worker()
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("access:console_sw").rsplit("/", 1)[0] + "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _service_worker() -> tuple[str, str]:
+    if settings.DEBUG:
+        _service_worker_cached.cache_clear()
+    return _service_worker_cached()
+
+
+@lru_cache(maxsize=1)
+def _service_worker_cached() -> tuple[str, str]:
+    source = _read_static("access/sw.js")
+    assets = [static(name) for name in SHELL_ASSETS]
+    digest = hashlib.sha256(source.encode())
+    for name in SHELL_ASSETS:
+        digest.update(_read_static_bytes(name))
+    version = digest.hexdigest()[:12]
+    header = "self.FX_SW = " + json.dumps({"version": version, "assets": assets}) + ";\n"
+    return header + source, version
+
+
+def _read_static_bytes(name: str) -> bytes:
+    path = finders.find(name)
+    if path is None:
+        path = Path(settings.STATIC_ROOT) / name
+    return Path(path).read_bytes()
+
+
+def _read_static(name: str) -> str:
+    return _read_static_bytes(name).decode()
+
+
+# -- the manual lookup -------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """张*三: the first and the last character stay (张* for two characters)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" if name else ""
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def lookup_people(checkpoint: Checkpoint, *, building: str, room: str, name: str, at=None):
+    """The residents of the checkpoint's estates matching a building, a room and a name
+    (any of them; the caller asks for enough to narrow it), with whether each holds a pass
+    valid now for one of those estates."""
+    at = at or timezone.now()
+    estates = checkpoint.admitted_estate_ids()
+    valid_pass = Pass.objects.filter(
+        person=OuterRef("pk"), estate_id__in=estates, valid_from__lte=at, valid_until__gt=at,
+    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
+    people = Person.objects.filter(dwelling__building__estate_id__in=estates)
+    if building:
+        people = people.filter(dwelling__building__name__icontains=building)
+    if room:
+        people = people.filter(dwelling__room__iexact=room)
+    if name:
+        people = people.filter(name__icontains=name)
+    return (
+        people.annotate(has_pass=Exists(valid_pass))
+        .select_related("dwelling__building__estate")
+        .order_by("dwelling__building__name", "dwelling__room", "name", "pk")[:LOOKUP_LIMIT]
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def console_lookup(request, checkpoint_id: int):
+    """Residents for a manual admission: masked names, building, room and whether they hold
+    a valid pass. No ID number, no phone. Each lookup is written to the audit log."""
+    checkpoint = console_checkpoint(request, checkpoint_id)
+    building = request.GET.get("building", "").strip()[:40]
+    room = request.GET.get("room", "").strip()[:20]
+    name = request.GET.get("name", "").strip()[:50]
+    if not ((building and room) or len(name) >= 2):
+        detail = pgettext("checkpoint console", "Enter building and room, or at least two characters of the name")
+        return JsonResponse({"results": [], "detail": detail})  # nothing asked, nothing found
+    people = list(lookup_people(checkpoint, building=building, room=room, name=name))
+    audit_record(
+        actor=request.user, action=AuditEvent.Action.VIEW, target_type="access.Checkpoint",
+        target_id=checkpoint.pk, community_id=checkpoint.community_id,
+        detail=f"console lookup: {len(people)} found",
+    )
+    return JsonResponse({"results": [
+        {
+            "person": p.pk,
+            "name": mask_name(p.name),
+            "estate": p.dwelling.building.estate.name,
+            "building": p.dwelling.building.name,
+            "room": p.dwelling.room,
+            "has_valid_pass": p.has_pass,
+        }
+        for p in people
+    ]})
