@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from fangxian.access.selectors import device_checkpoints
 from fangxian.registry import selectors
 from fangxian.registry.models import Building, Community, Dwelling, Estate, Person
 
@@ -45,6 +46,8 @@ def home(request):
     else:
         context["communities"] = Community.objects.filter(pk__in=scope.member_community_ids)
         template = "core/home_volunteer.html"
+    if not scope.is_superuser:  # a superuser reaches every console from the checkpoint list
+        context["consoles"] = device_checkpoints(request.user).filter(active=True).order_by("name")
     return render(request, template, context)
 
 

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangxian.registry.demo import demo_build, demo_logins
+from fangxian.access.demo import demo_access
+from fangxian.registry.demo import DEMO_COMMUNITY_CODE, demo_build, demo_logins
 from fangxian.registry.models import Community
 
 
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if options["verbosity"] > 1 or scale > 1 else None)
+                # Checkpoints and passes for Dongshan only: enough to try the console.
+                access = demo_access(community=Community.objects.get(code=DEMO_COMMUNITY_CODE))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.monotonic() - started
@@ -63,6 +66,7 @@ class Command(BaseCommand):
         for label, count in (
             (_("Communities"), summary.communities), (_("Buildings"), summary.buildings),
             (_("Dwellings"), summary.dwellings), (_("People"), summary.people),
+            (_("Checkpoints"), access["checkpoints"]), (_("Passes"), access["passes"]),
         ):
             self.stdout.write(f"  {label}: {count:,}")
         self._print_logins(summary.users)

@@ -1,0 +1,24 @@
+"""Each role's home page leads to what that role does."""
+
+from django.urls import reverse
+
+from fangxian.access.models import Checkpoint
+
+
+def test_it_gives_a_checkpoint_volunteer_the_console_of_each_checkpoint_and_no_registry(client, two_grids):
+    entrance = two_grids.estate.entrances.create(name="北门")
+    checkpoint = Checkpoint.objects.create(entrance=entrance, community=two_grids.community, name="北门卡口")
+    Checkpoint.objects.create(entrance=entrance.estate.entrances.create(name="东门"), community=two_grids.community,
+                              name="东门卡口", active=False)
+    client.force_login(two_grids.users["erin"])
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("access:console", args=[checkpoint.pk]) in page
+    assert "东门卡口" not in page  # closed checkpoints are not offered
+    assert reverse("registry:person_list") not in page
+
+
+def test_it_gives_a_grid_worker_no_console(client, two_grids):
+    entrance = two_grids.estate.entrances.create(name="北门")
+    checkpoint = Checkpoint.objects.create(entrance=entrance, community=two_grids.community, name="北门卡口")
+    client.force_login(two_grids.users["alice"])
+    assert reverse("access:console", args=[checkpoint.pk]) not in client.get(reverse("home")).content.decode()
