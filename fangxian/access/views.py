@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangxian.accounts.models import Membership, Role
+from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.scope import scope_of
@@ -83,13 +84,6 @@ def _admin_communities(scope):
         return Community.objects.all()
     return Community.objects.filter(pk__in=scope.admin_community_ids)
 
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -166,7 +160,7 @@ def checkpoint_create(request, scope):
                 entrance=data["entrance"], user=request.user, name=data["name"], all_day=data["all_day"],
                 opens_at=data["opens_at"], closes_at=data["closes_at"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Checkpoint %(name)s was set up.") % {"name": checkpoint.name})
             return redirect("access:checkpoint_list")
@@ -296,7 +290,7 @@ def pass_issue(request, scope, pk):
             new = services.pass_issue(person=person, estate=data["estate"], kind=data["kind"], user=request.user,
                                       valid_until=data["valid_until"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The pass was issued."))
             return redirect("access:pass_detail", pk=new.pk)
@@ -559,7 +553,7 @@ def rule_list(request, scope):
             services.rule_set(user=request.user, community=data["community"], key=data["key"], value=data["value"],
                               effective_from=data["effective_from"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The rule was saved."))
             return redirect("access:rule_list")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.scope import scope_of
@@ -146,16 +147,9 @@ def _person_form(request, scope, *, person):
                 messages.success(request, _("Changes to %(name)s were saved.") % {"name": person.name})
             return redirect("registry:person_detail", pk=person.pk)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_POST
@@ -246,7 +240,7 @@ def building_create(request, scope):
                 grid=data["grid"], rooms_per_floor=data["rooms_per_floor"] or 0,
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("%(building)s was registered with %(count)d rooms.") % {
                 "building": building, "count": building.dwellings.count()})

@@ -1,0 +1,15 @@
+"""Helpers shared by the forms of every app."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message beside its field, or at
+    the top of the form when the field is not one of the form's."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
