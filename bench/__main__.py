@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec", "bench.bench_sync"]
+BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec", "bench.bench_sync",
+              "bench.bench_registration"]
 
 
 def main() -> int:

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "fangxian.accounts",
     "fangxian.registry",
     "fangxian.access",
+    "fangxian.returnees",
 ]
 
 MIDDLEWARE = [

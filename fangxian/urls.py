@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("fangxian.accounts.urls")),
     path("registry/", include("fangxian.registry.urls")),
     path("access/", include("fangxian.access.urls")),
+    path("returnees/", include("fangxian.returnees.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

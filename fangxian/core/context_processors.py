@@ -20,6 +20,11 @@ def navigation(request):
             (_("Buildings"), reverse("registry:building_list")),
             (_("Estates"), reverse("registry:estate_list")),
             (_("Grids"), reverse("registry:grid_list")),
+            (_("Returnees"), reverse("returnees:queue")),
+            (_("Home quarantine"), reverse("returnees:quarantine_list")),
+            (_("Unreturned households"), reverse("returnees:board_list")),
+            (_("Slipped through"), reverse("returnees:slipped_list")),
+            (_("Risk areas"), reverse("returnees:area_list")),
         ]
     items += _access_items(scope)
     if scope.is_admin:

@@ -28,6 +28,11 @@ LIST_PAGES = [
     "access:fever_alert_list",
     "access:rule_list",
     "access:key_list",
+    "returnees:area_list",
+    "returnees:queue",
+    "returnees:quarantine_list",
+    "returnees:board_list",
+    "returnees:slipped_list",
 ]
 
 
@@ -51,6 +56,28 @@ def grow(cast, n: int) -> None:
         ])
         access_services.rule_set(user=carol, community=cast.community, key="pass_valid_days", value=str(30 + i))
         access_services.signing_key_rotate(community=cast.community, user=carol)
+        grow_returnees(cast, building, i)
+
+
+def grow_returnees(cast, building, i: int) -> None:
+    """A risk area, a pending registration and a home quarantine with a fever check-in."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fangxian.returnees import services as returnee_services
+    from tests.returnees.conftest import register, root_scope
+
+    carol = cast.users["carol"]
+    returnee_services.area_set(scope=root_scope(cast), user=cast.users["root"], subdistrict=cast.community.subdistrict,
+                               data={"province": f"省{i}", "level": "high", "measure": "home_quarantine",
+                                     "quarantine_days": 14, "effective_from": timezone.localdate()})
+    register(cast.community, DwellingFactory(building=building))
+    quarantined = register(cast.community, DwellingFactory(building=building),
+                           arrival_date=timezone.localdate() - dt.timedelta(days=1))
+    quarantined = returnee_services.registration_review(scope=root_scope(cast), user=carol, registration=quarantined,
+                                                        decision="home_quarantine", reason="增长", days=14)
+    returnee_services.checkin_record(quarantine=quarantined.quarantines.get(), temperature="38.0", symptoms=False)
 
 
 def count_queries(client, url) -> int:

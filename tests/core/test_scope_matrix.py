@@ -16,6 +16,7 @@ from fangxian.api.api import api
 from fangxian.registry.models import RosterUpload
 from tests.access.conftest import equip_gate, scan_event
 from tests.factories import make_national_id
+from tests.returnees.conftest import equip_returnees
 
 ROLES = ("anon", "alice", "bob", "carol", "dave", "erin", "frank", "olga", "root")
 OK, DENY, LOGIN = "ok", "deny", "login"  # 2xx/3xx-to-page; 403 or 404; redirect to the login page
@@ -94,6 +95,33 @@ PAGES = {
     "access:console_lookup": ("get", lambda c: c.checkpoint.pk, CONSOLE),
     "access:console_manifest": ("get", lambda c: c.checkpoint.pk, PUBLIC),  # browsers fetch it without cookies
     "access:console_sw": ("get", None, PUBLIC),  # holds no data; a service worker update must not need a login
+    "returnees:register": ("get", lambda c: c.community.code, PUBLIC),  # the poster's page: no login
+    "returnees:poster": ("get", lambda c: c.community.pk, COMMUNITY_READ),
+    "returnees:area_list": ("get", None, REGISTRY_LIST),
+    "returnees:queue": ("get", None, REGISTRY_LIST),
+    "returnees:registration_detail": ("get", lambda c: c.registration_b.pk, REGISTRY_READ_B),
+    "returnees:registration_review": ("post", lambda c: c.registration_b.pk, REGISTRY_WRITE_B),
+    "returnees:slip_pdf": ("get", lambda c: c.slip_b.pk, REGISTRY_READ_B),
+    "returnees:slip_phone": ("get", lambda c: c.slip_b.code, PUBLIC),  # the link is the key
+    "returnees:quarantine_list": ("get", None, REGISTRY_LIST),
+    "returnees:quarantine_detail": ("get", lambda c: c.quarantine_b.pk, REGISTRY_READ_B),
+    "returnees:quarantine_checkin": ("post", lambda c: c.quarantine_b.pk, REGISTRY_WRITE_B),
+    "returnees:quarantine_extend": ("post", lambda c: c.quarantine_b.pk, REGISTRY_WRITE_B),
+    "returnees:quarantine_release": ("post", lambda c: c.quarantine_b2.pk, REGISTRY_WRITE_B),
+    "returnees:release_pdf": ("get", lambda c: c.quarantine_b.pk, REGISTRY_READ_B),
+    "returnees:checkin": ("get", lambda c: c.quarantine_b.checkin_token, PUBLIC),  # the link is the key
+    "returnees:bulk_request": ("post", None, REGISTRY_CREATE),  # nothing ticked: a message
+    "returnees:bulk_confirm": ("post", lambda c: c.bulk_b.pk, REGISTRY_WRITE_B),  # asked by carol
+    "returnees:board_list": ("get", None, REGISTRY_LIST),
+    "returnees:building_board": ("get", lambda c: c.building_b.pk, REGISTRY_READ_B),
+    "returnees:board_mark_not_returned": ("post", lambda c: c.building_b.pk, REGISTRY_WRITE_B),
+    "returnees:building_seals_pdf": ("get", lambda c: c.building_b.pk, REGISTRY_WRITE_B),  # printing seals is a write
+    "returnees:dwelling_seals": ("get", lambda c: c.seal_b.dwelling_id, REGISTRY_READ_B),
+    "returnees:seal_create": ("post", lambda c: c.unreturned_b.pk, REGISTRY_WRITE_B),
+    "returnees:dwelling_seal_pdf": ("get", lambda c: c.seal_b.dwelling_id, REGISTRY_WRITE_B),
+    "returnees:seal_photo": ("get", lambda c: c.seal_b.pk, REGISTRY_READ_B),
+    "returnees:seal_remove": ("post", lambda c: c.seal_b.pk, REGISTRY_WRITE_B),
+    "returnees:slipped_list": ("get", None, REGISTRY_LIST),
     "admin:*": ("get", None, SUPERUSER),
     "api:*": ("get", None, PUBLIC),  # the API's own operations are walked below
 }
@@ -106,6 +134,13 @@ POST_DATA = {
     "access:fever_alert_assign": {"assignee": "me"},
     "access:fever_alert_close": {"outcome": "normal_on_remeasure"},
     "access:console_lookup": {"name": "居民"},  # a GET: the query string
+    "returnees:registration_review": {"decision": "reject", "reason": "矩阵测试"},
+    "returnees:quarantine_checkin": {"temperature": "36.5"},
+    "returnees:quarantine_extend": {"days": "1", "reason": "矩阵测试"},
+    "returnees:quarantine_release": {"reason": "矩阵测试"},
+    "returnees:board_mark_not_returned": {"reason": "矩阵测试"},
+    "returnees:seal_create": {"sealed_on": "2026-01-01"},
+    "returnees:seal_remove": {"unseal_reason": "矩阵测试", "to_status": "occupied"},
 }
 
 
@@ -139,6 +174,7 @@ def cast(two_grids):
     two_grids.upload = RosterUpload.objects.create(community=two_grids.community, original_name="roster.xlsx",
                                                    uploaded_by=two_grids.users["carol"], error_count=1)
     equip_gate(two_grids)  # a checkpoint, passes, a fever alert and a refusal
+    equip_returnees(two_grids)  # risk area, registrations, a slip, home quarantine, a door seal in grid B
     return two_grids
 
 
