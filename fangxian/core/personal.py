@@ -40,6 +40,19 @@ def mask_name(value: str | None) -> str:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
+class MaskedIdentity:
+    """`national_id_masked` and `phone_masked` for a model with `national_id` and `phone`
+    fields: what lists, exports and API answers show in their place."""
+
+    @property
+    def national_id_masked(self) -> str:
+        return mask_national_id(self.national_id)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
 @dataclass(frozen=True)
 class PersonalField:
     model: str  # app_label.ModelName

@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.core.personal import mask_national_id, mask_phone
+from fangxian.core.personal import MaskedIdentity, mask_phone
 from fangxian.core.scope import ScopePaths
 
 
@@ -211,7 +211,7 @@ PERSON_TAGS = (
 )
 
 
-class Person(models.Model):
+class Person(MaskedIdentity, models.Model):
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
@@ -259,14 +259,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def national_id_masked(self) -> str:
-        return mask_national_id(self.national_id)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def tags(self) -> list[str]:

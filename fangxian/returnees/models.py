@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.core.personal import mask_national_id, mask_phone
+from fangxian.core.personal import MaskedIdentity
 from fangxian.core.scope import ScopePaths
 
 DWELLING_SCOPE = ScopePaths(community="dwelling__building__community", grid="dwelling__building__grid",
@@ -74,7 +74,7 @@ class RiskArea(models.Model):
         return 2 if self.district else 1 if self.city else 0
 
 
-class Registration(models.Model):
+class Registration(MaskedIdentity, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved_occupied", _("Approved, moved in")
@@ -129,19 +129,11 @@ class Registration(models.Model):
         return f"{self.name} {self.dwelling_id}"
 
     @property
-    def national_id_masked(self) -> str:
-        return mask_national_id(self.national_id)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
     def from_place(self) -> str:
         return " ".join(part for part in (self.from_province, self.from_city, self.from_district) if part)
 
 
-class Companion(models.Model):
+class Companion(MaskedIdentity, models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="companions")
     name = models.CharField(_("name"), max_length=50)
     national_id = models.CharField(_("ID number"), max_length=18)
@@ -158,14 +150,6 @@ class Companion(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def national_id_masked(self) -> str:
-        return mask_national_id(self.national_id)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
 
 class MoveInSlip(models.Model):
