@@ -11,7 +11,7 @@ from .models import Measure, RiskArea
 from .services import Decision
 
 COMPANION_ROWS = 3
-COMPANION_FIELDS = (("name", _("name")), ("national_id", _("ID number")), ("phone", _("mobile")),
+COMPANION_FIELDS = (("name", _("Name")), ("national_id", _("ID number")), ("phone", _("Mobile")),
                     ("relation", _("relation")))
 
 
