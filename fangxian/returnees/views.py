@@ -325,62 +325,54 @@ def quarantine_detail(request, scope, pk):
     return _quarantine_page(request, scope, _quarantine(scope, pk))
 
 
-@require_POST
-@registry_view
-def quarantine_checkin(request, scope, pk):
+def _quarantine_action(request, scope, pk, *, form_class, form_key: str, act, done: str):
+    """The three actions of the quarantine page (check-in, release, extend): the form, the
+    service, a message, and the page again with the form's errors when it fails."""
     quarantine = _quarantine(scope, pk)
     if not scope.can_write(quarantine):
         return HttpResponse(status=403)
-    form = CheckInForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.checkin_record(quarantine=quarantine, temperature=form.cleaned_data["temperature"],
-                                    symptoms=form.cleaned_data["symptoms"], note=form.cleaned_data["note"],
-                                    user=request.user, scope=scope, event_id=form.cleaned_data.get("event_id"))
+            act(quarantine, form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Check-in recorded."))
+            messages.success(request, done)
             return redirect("returnees:quarantine_detail", pk=pk)
-    return _quarantine_page(request, scope, quarantine, checkin_form=form, status=400)
+    return _quarantine_page(request, scope, quarantine, status=400, **{form_key: form})
+
+
+@require_POST
+@registry_view
+def quarantine_checkin(request, scope, pk):
+    return _quarantine_action(
+        request, scope, pk, form_class=CheckInForm, form_key="checkin_form", done=_("Check-in recorded."),
+        act=lambda quarantine, data: services.checkin_record(
+            quarantine=quarantine, temperature=data["temperature"], symptoms=data["symptoms"], note=data["note"],
+            user=request.user, scope=scope, event_id=data.get("event_id")),
+    )
 
 
 @require_POST
 @registry_view
 def quarantine_release(request, scope, pk):
-    quarantine = _quarantine(scope, pk)
-    if not scope.can_write(quarantine):
-        return HttpResponse(status=403)
-    form = ReleaseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.quarantine_release(scope=scope, user=request.user, quarantine=quarantine,
-                                        reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Released from home quarantine; a new pass was issued."))
-            return redirect("returnees:quarantine_detail", pk=pk)
-    return _quarantine_page(request, scope, quarantine, release_form=form, status=400)
+    return _quarantine_action(
+        request, scope, pk, form_class=ReleaseForm, form_key="release_form",
+        done=_("Released from home quarantine; a new pass was issued."),
+        act=lambda quarantine, data: services.quarantine_release(
+            scope=scope, user=request.user, quarantine=quarantine, reason=data["reason"]),
+    )
 
 
 @require_POST
 @registry_view
 def quarantine_extend(request, scope, pk):
-    quarantine = _quarantine(scope, pk)
-    if not scope.can_write(quarantine):
-        return HttpResponse(status=403)
-    form = ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            services.quarantine_extend(scope=scope, user=request.user, quarantine=quarantine,
-                                       days=form.cleaned_data["days"], reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Home quarantine extended."))
-            return redirect("returnees:quarantine_detail", pk=pk)
-    return _quarantine_page(request, scope, quarantine, extend_form=form, status=400)
+    return _quarantine_action(
+        request, scope, pk, form_class=ExtendForm, form_key="extend_form", done=_("Home quarantine extended."),
+        act=lambda quarantine, data: services.quarantine_extend(
+            scope=scope, user=request.user, quarantine=quarantine, days=data["days"], reason=data["reason"]),
+    )
 
 
 @registry_view

@@ -25,7 +25,7 @@ def test_it_refuses_a_duplicate_building_and_changes_nothing(client, two_grids):
         "estate": two_grids.estate.pk, "name": two_grids.building_a.name, "floors": 3, "rooms_per_floor": 2,
     })
     assert response.status_code == 200
-    assert "already has a building" in response.content.decode() or "已有" in response.content.decode()
+    assert f"已有楼栋{two_grids.building_a.name}" in response.content.decode()
     assert Dwelling.objects.count() == before
 
 

@@ -191,7 +191,7 @@ def test_it_refuses_a_photo_that_is_not_an_image_or_too_large(client, two_grids,
     fake = SimpleUploadedFile("door.jpg", b"<html>not a photo</html>", content_type="image/jpeg")
     response = client.post(url, {"sealed_on": day, "photo": fake})
     assert response.status_code == 400
-    assert "JPEG, PNG" in response.content.decode() or "JPEG、PNG" in response.content.decode()
+    assert "照片须为 JPEG、PNG 或 GIF 图片" in response.content.decode()  # the error, not the help text
     monkeypatch.setattr(seals, "PHOTO_MAX_BYTES", 10)
     response = client.post(url, {"sealed_on": day, "photo": SimpleUploadedFile("door.png", PNG)})
     assert response.status_code == 400
