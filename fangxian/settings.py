@@ -131,6 +131,9 @@ INSTALLED_APPS = [
     "fangxian.registry",
     "fangxian.access",
     "fangxian.returnees",
+    "fangxian.duty",
+    "fangxian.reports",
+    "fangxian.incidents",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,8 @@ def two_grids(db):
 
     alice: grid worker of grid A; bob: grid worker of grid B; carol: community admin;
     dave: subdistrict officer; erin: checkpoint volunteer; frank: delivery volunteer;
-    olga: admin of another community; root: superuser.
+    olga: admin of another community; root: superuser; gina: leader of the estate's
+    residential group.
     """
     community = CommunityFactory()
     estate = EstateFactory(community=community)
@@ -31,6 +32,7 @@ def two_grids(db):
         "frank": make_user("frank", Role.DELIVERY_VOLUNTEER, community),
         "olga": make_user("olga", Role.COMMUNITY_ADMIN, other),
         "root": make_user("root", superuser=True),
+        "gina": make_user("gina", Role.GROUP_LEADER, estate.group),
     }
     return type("Cast", (), dict(
         community=community, other=other, estate=estate, grid_a=grid_a, grid_b=grid_b,

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     CHECKPOINT_VOLUNTEER = "checkpoint_volunteer", _("Checkpoint volunteer")
     DELIVERY_VOLUNTEER = "delivery_volunteer", _("Delivery volunteer")
+    GROUP_LEADER = "group_leader", _("Residential group leader")
 
 
 # Which place each role is a member of.
@@ -26,6 +27,7 @@ ROLE_PLACE = {
     Role.GRID_WORKER: "grid",
     Role.CHECKPOINT_VOLUNTEER: "community",
     Role.DELIVERY_VOLUNTEER: "community",
+    Role.GROUP_LEADER: "group",
 }
 
 
@@ -35,11 +37,13 @@ class Membership(models.Model):
     subdistrict = models.ForeignKey("registry.Subdistrict", on_delete=models.CASCADE, null=True, blank=True)
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, null=True, blank=True)
     grid = models.ForeignKey("registry.Grid", on_delete=models.CASCADE, null=True, blank=True)
+    group = models.ForeignKey("registry.ResidentialGroup", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="+")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "subdistrict", "community", "grid"], name="membership_unique"
+                fields=["user", "role", "subdistrict", "community", "grid", "group"], name="membership_unique"
             )
         ]
         verbose_name = _("membership")
@@ -56,10 +60,10 @@ class Membership(models.Model):
         wanted = ROLE_PLACE[Role(self.role)]
         if getattr(self, f"{wanted}_id") is None:
             raise ValidationError({wanted: _("This role needs a %(place)s.") % {"place": wanted}})
-        if wanted == "grid":
-            # A grid worker also belongs to the grid's community, for what is community-wide.
-            self.community_id = self.grid.community_id
-        for other in {"subdistrict", "community", "grid"} - {wanted, "community" if wanted == "grid" else ""}:
+        if wanted in ("grid", "group"):
+            # A grid worker or a group leader also belongs to the community, for what is community-wide.
+            self.community_id = getattr(self, wanted).community_id
+        for other in {"subdistrict", "community", "grid", "group"} - {wanted, "community" if wanted in ("grid", "group") else ""}:
             setattr(self, f"{other}_id", None)
 
 

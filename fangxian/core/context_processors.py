@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,8 @@ def navigation(request):
             (_("Risk areas"), reverse("returnees:area_list")),
         ]
     items += _access_items(scope)
+    for app in ("duty", "reports", "incidents"):
+        items += import_module(f"fangxian.{app}.nav").items(scope)
     if scope.is_admin:
         items += [
             (_("Roster import"), reverse("registry:roster_upload")),

@@ -7,7 +7,9 @@ A user's memberships (accounts.Membership) give them a scope:
 - community admin: reads and writes everything in their communities;
 - grid worker: reads and writes the buildings, dwellings and people of their grids, and
   reads the structure (groups, estates, entrances) of those grids' communities;
-- checkpoint and delivery volunteers: no registry at all.
+- checkpoint and delivery volunteers: no registry at all;
+- residential group leaders: no registry either; they file their group's part of the daily
+  report (`group_ids`).
 
 Each scoped model declares `scope_paths`, the lookups from it to its community and grid;
 `Scope.filter(queryset)` turns those and the memberships into one WHERE clause.
@@ -44,6 +46,7 @@ class Scope:
     grid_ids: frozenset[int] = frozenset()
     grid_community_ids: frozenset[int] = frozenset()
     member_community_ids: frozenset[int] = frozenset()  # any role
+    group_ids: frozenset[int] = frozenset()  # residential groups the user leads
     visible_subdistrict_ids: frozenset[int] = frozenset()
 
     @classmethod
@@ -56,6 +59,7 @@ class Scope:
         from fangxian.registry.models import Community
 
         roles, subdistricts, admin, grids, grid_communities, members = set(), set(), set(), set(), set(), set()
+        groups = set()
         for m in Membership.objects.filter(user=user).select_related("grid"):
             roles.add(m.role)
             if m.role == "subdistrict_officer":
@@ -65,6 +69,8 @@ class Scope:
             elif m.role == "grid_worker":
                 grids.add(m.grid_id)
                 grid_communities.add(m.grid.community_id)
+            elif m.role == "group_leader":
+                groups.add(m.group_id)
             if m.community_id:
                 members.add(m.community_id)
         read = set(admin)
@@ -86,6 +92,7 @@ class Scope:
             grid_community_ids=frozenset(grid_communities),
             member_community_ids=frozenset(members | read),
             visible_subdistrict_ids=frozenset(visible_subdistricts),
+            group_ids=frozenset(groups),
         )
 
     # -- what the user may do ---------------------------------------------------------

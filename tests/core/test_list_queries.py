@@ -1,5 +1,7 @@
 """Every list page runs the same number of queries for 3 rows as for 30."""
 
+import importlib
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -35,6 +37,12 @@ LIST_PAGES = [
     "returnees:slipped_list",
 ]
 
+# Later apps keep theirs in `tests/<app>/matrix.py`: LIST_CASES (url name → the users among
+# carol, dave and bob who open it) and `grow(cast, building, i)`, which adds one more of each
+# of their rows around a new building.
+APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
+    "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix")]
+
 
 def grow(cast, n: int) -> None:
     """n more grids, buildings, dwellings, people and audit events in carol's community; and
@@ -57,6 +65,8 @@ def grow(cast, n: int) -> None:
         access_services.rule_set(user=carol, community=cast.community, key="pass_valid_days", value=str(30 + i))
         access_services.signing_key_rotate(community=cast.community, user=carol)
         grow_returnees(cast, building, i)
+        for matrix in APP_MATRICES:
+            matrix.grow(cast, building, i)
 
 
 def grow_returnees(cast, building, i: int) -> None:
@@ -91,6 +101,7 @@ ADMIN_ONLY = {"audit_log", "registry:roster_upload", "access:rule_list", "access
 NOT_GRID_WORKERS = {"access:checkpoint_list", "access:passage_list", "access:refusal_list", "access:fever_alert_list"}
 CASES = [(name, user) for name in LIST_PAGES for user in ("carol", "dave", "bob")
          if user == "carol" or name not in ADMIN_ONLY and not (user == "bob" and name in NOT_GRID_WORKERS)]
+CASES += [(name, user) for matrix in APP_MATRICES for name, users in matrix.LIST_CASES.items() for user in users]
 
 
 @pytest.mark.parametrize(("name", "user"), CASES)

@@ -8,6 +8,8 @@ gets them; lists must not show grid B's person to alice.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -18,26 +20,15 @@ from tests.access.conftest import equip_gate, scan_event
 from tests.factories import make_national_id
 from tests.returnees.conftest import equip_returnees
 
-ROLES = ("anon", "alice", "bob", "carol", "dave", "erin", "frank", "olga", "root")
-OK, DENY, LOGIN = "ok", "deny", "login"  # 2xx/3xx-to-page; 403 or 404; redirect to the login page
+from tests.roles import (  # noqa: F401 (the rows are re-exported for the apps' matrix modules)
+    ACCESS_READ, ADMIN_OF_CAROL, ADMIN_ONLY, ANY_USER, COMMUNITY_READ, CONSOLE, DENY, INVALID, LOGIN, OK,
+    OWN_TOKEN_OF_BOB, PUBLIC, REGISTRY_CREATE, REGISTRY_LIST, REGISTRY_READ_B, REGISTRY_WRITE_B, ROLES, SUPERUSER, row,
+)
 
-# Who may do what, by the kind of page. Each row: the expectation for ROLES in order.
-REGISTRY_READ_B = dict(zip(ROLES, (LOGIN, DENY, OK, OK, OK, DENY, DENY, DENY, OK)))
-REGISTRY_LIST = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, DENY, DENY, OK, OK)))
-REGISTRY_WRITE_B = dict(zip(ROLES, (LOGIN, DENY, OK, OK, DENY, DENY, DENY, DENY, OK)))
-REGISTRY_CREATE = dict(zip(ROLES, (LOGIN, OK, OK, OK, DENY, DENY, DENY, OK, OK)))
-COMMUNITY_READ = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, DENY, DENY, DENY, OK)))
-ADMIN_ONLY = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, DENY, DENY, OK, OK)))
-ADMIN_OF_CAROL = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, DENY, DENY, DENY, OK)))
-ANY_USER = dict(zip(ROLES, (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)))
-PUBLIC = dict.fromkeys(ROLES, OK)
-OWN_TOKEN_OF_BOB = dict(zip(ROLES, (LOGIN, DENY, OK, DENY, DENY, DENY, DENY, DENY, DENY)))
-SUPERUSER = dict(zip(ROLES, (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, OK)))
-# Closed management: admins and officers read the checkpoints, passages, refusals and fever
-# alerts (grid workers only passes, volunteers only the console).
-ACCESS_READ = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, OK, DENY, DENY, OK, OK)))
-# The checkpoint console: the checkpoint's volunteers and its community's admins.
-CONSOLE = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)))
+# Later apps keep their part of the matrix in `tests/<app>/matrix.py`: PAGES, POST_DATA, API
+# (each optional) and `equip(cast)`, which adds their objects to the cast. They are merged below.
+APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
+    "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix")]
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {
@@ -175,6 +166,8 @@ def cast(two_grids):
                                                    uploaded_by=two_grids.users["carol"], error_count=1)
     equip_gate(two_grids)  # a checkpoint, passes, a fever alert and a refusal
     equip_returnees(two_grids)  # risk area, registrations, a slip, home quarantine, a door seal in grid B
+    for matrix in APP_MATRICES:
+        matrix.equip(two_grids)
     return two_grids
 
 
@@ -225,12 +218,11 @@ def api_operations() -> list[tuple[str, str, str]]:
             for path, methods in schema["paths"].items() for method, operation in methods.items()]
 
 
-INVALID = "invalid"  # 422: the write reached validation and was refused as outside the user's area
-API_WRITE_INTO_B = dict(zip(ROLES, (LOGIN, INVALID, OK, OK, DENY, DENY, DENY, INVALID, OK)))
+API_WRITE_INTO_B = row(LOGIN, INVALID, OK, OK, DENY, DENY, DENY, INVALID, OK)
 # The checkpoint console's operations: its volunteers and the community's admins. Olga (admin
 # elsewhere) may sync, but her event for carol's checkpoint is acknowledged as rejected.
-CHECKPOINT_DEVICE = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)))
-CHECKPOINT_SYNC = dict(zip(ROLES, (LOGIN, DENY, DENY, OK, DENY, OK, DENY, OK, OK)))
+CHECKPOINT_DEVICE = row(LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)
+CHECKPOINT_SYNC = row(LOGIN, DENY, DENY, OK, DENY, OK, DENY, OK, OK)
 
 # operationId (without the module prefix) → (object whose pk fills {id}, body, expectations)
 API = {
@@ -257,6 +249,13 @@ API = {
     "sync": (None, lambda c: {"device_id": "matrix", "events": [
         scan_event(c.checkpoint, None, kind="refusal", verdict="red")]}, CHECKPOINT_SYNC),
 }
+
+
+for _matrix in APP_MATRICES:
+    for _ours, _theirs in ((PAGES, "PAGES"), (POST_DATA, "POST_DATA"), (API, "API")):
+        _extra = getattr(_matrix, _theirs, {})
+        assert not set(_extra) & set(_ours), f"{_matrix.__name__}.{_theirs} repeats a name"
+        _ours.update(_extra)
 
 
 def _short(operation_id: str) -> str:
