@@ -98,6 +98,12 @@ PERSONAL_FIELDS: tuple[PersonalField, ...] = (
     PersonalField("returnees.Companion", "phone", "reach who came along", "emergency", mask_phone),
     PersonalField("returnees.CheckIn", "temperature", "daily health check in home quarantine", "emergency", None),
     PersonalField("returnees.CheckIn", "note", "daily health check in home quarantine", "emergency", None),
+    PersonalField("incidents.Incident", "photo", "show what happened (it may show people)", "emergency", None),
+    PersonalField("duty.Volunteer", "name", "identify the volunteer", "emergency", None),
+    PersonalField("duty.Volunteer", "phone", "reach the volunteer about their shifts", "emergency", mask_phone),
+    PersonalField("duty.Volunteer", "birth_year", "keep minors off duty; age-based shifts", "emergency", None),
+    PersonalField("duty.Volunteer", "is_party_member", "party members lead on duty", "emergency", None),
+    PersonalField("duty.Volunteer", "application", "the volunteer's written application", "emergency", None),
 )
 
 REVEALABLE = {(f.model, f.field): f for f in PERSONAL_FIELDS if f.mask is not None}

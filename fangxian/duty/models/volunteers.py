@@ -11,12 +11,14 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangxian.core.personal import mask_phone
 from fangxian.core.scope import ScopePaths
 
-__all__ = ["TimeBand", "TIME_BAND_HOURS", "band_minutes", "Volunteer", "VolunteerTeam", "TeamActivity"]
+__all__ = ["TimeBand", "TIME_BAND_HOURS", "WEEKDAY_NAMES", "band_minutes", "Volunteer", "VolunteerTeam",
+           "TeamActivity"]
 
 COMMUNITY_SCOPE = ScopePaths(community="community")
 
@@ -34,6 +36,10 @@ TIME_BAND_HOURS = {  # [start, end) in hours of the day
     TimeBand.AFTERNOON: (12, 18),
     TimeBand.EVENING: (18, 24),
 }
+
+
+# Column heads of the availability grid, Monday first (weekday 0, as `datetime.weekday()`).
+WEEKDAY_NAMES = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
 def band_minutes(band: str) -> tuple[int, int]:
@@ -83,6 +89,7 @@ class Volunteer(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
 
     scope_paths = COMMUNITY_SCOPE
@@ -99,6 +106,11 @@ class Volunteer(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def age(self) -> int:
+        """Age this year (only the year of birth is known)."""
+        return timezone.localdate().year - self.birth_year
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year
