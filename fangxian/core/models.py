@@ -69,4 +69,6 @@ DETAIL_PAGES = {
     "registry.Dwelling": "registry:dwelling_detail",
     "registry.Building": "registry:building_detail",
     "registry.RosterUpload": "registry:roster_preview",
+    "duty.Volunteer": "duty:volunteer_detail",
+    "incidents.Incident": "incidents:detail",
 }

@@ -1,17 +1,74 @@
 """This app's part of the scope matrix (tests/core/test_scope_matrix.py) and of the list-page
-query counts (tests/core/test_list_queries.py)."""
+query counts (tests/core/test_list_queries.py): the incident pages and the wall dashboard.
 
-from tests.roles import ADMIN_ONLY, OK, PUBLIC, row  # noqa: F401
+Incidents: anyone with a membership opens the list (and sees there what their scope reads,
+plus what they reported or were given); anyone with a membership in a community reports
+(not dave: an officer's subdistrict is no community membership); the matrix incident was
+reported by bob and given to bob, so bob reads it and reports in, carol manages it, dave
+reads it, alice, the volunteers and olga do not see it.
+"""
 
-PAGES: dict = {}  # url name → (method, pk_of(cast) or None, expectations row)
-POST_DATA: dict = {}  # url name → POST data
-API: dict = {}  # operationId (without the module prefix) → (pk_of, body_of, expectations)
-LIST_CASES: dict = {}  # list url name → users among ("carol", "dave", "bob") who open it
+from django.core.files.base import ContentFile
+
+from tests.returnees.conftest import PNG
+from tests.roles import (  # noqa: F401
+    ACCESS_READ, ADMIN_OF_CAROL, ANY_USER, DENY, LOGIN, OK, PUBLIC, REGISTRY_READ_B, REGISTRY_WRITE_B, row,
+)
+
+REPORTERS = row(LOGIN, OK, OK, OK, DENY, OK, OK, OK, OK)
+
+PAGES: dict = {
+    "incidents:list": ("get", None, ANY_USER),
+    "incidents:export": ("get", None, ANY_USER),
+    "incidents:create": ("get", None, REPORTERS),
+    "incidents:detail": ("get", lambda c: c.incident_b.pk, REGISTRY_READ_B),
+    "incidents:photo": ("get", lambda c: c.incident_b.pk, REGISTRY_READ_B),
+    "incidents:assign": ("post", lambda c: c.incident_b.pk, ADMIN_OF_CAROL),
+    "incidents:report_in": ("post", lambda c: c.incident_b.pk, REGISTRY_WRITE_B),
+    "incidents:close": ("post", lambda c: c.incident_b.pk, ADMIN_OF_CAROL),
+    # The wall dashboard: those who read the community's closed management (it lists fever alerts).
+    "reports:dashboard": ("get", None, ACCESS_READ),
+    "reports:dashboard_data": ("get", None, ACCESS_READ),
+}
+POST_DATA: dict = {
+    "incidents:assign": {"department": "派出所", "note": "矩阵测试"},
+    "incidents:report_in": {"note": "矩阵测试：已到现场"},
+    "incidents:close": {"outcome": "resolved", "note": "矩阵测试"},
+}
+API: dict = {}
+LIST_CASES: dict = {
+    "incidents:list": ("carol", "dave", "bob"),
+    "reports:dashboard": ("carol", "dave"),
+}
+
+
+
+def _root():
+    from fangxian.core.scope import Scope
+
+    return Scope(user_id=None, is_superuser=True)
 
 
 def equip(cast) -> None:
-    """Add this app's objects to the matrix cast (grid B's where a grid applies)."""
+    """An incident at grid B's building, reported by bob and given to bob, with a photo."""
+    from fangxian.incidents import services
+
+    carol, bob = cast.users["carol"], cast.users["bob"]
+    cast.incident_b = services.incident_report(
+        scope=_root(), user=bob, community=cast.community, title="楼道堆放杂物", location="",
+        urgency="high", building=cast.building_b, photo=ContentFile(PNG, name="incident.png"))
+    services.incident_assign(scope=_root(), user=carol, incident=cast.incident_b, assignee=bob)
 
 
 def grow(cast, building, i: int) -> None:
-    """One more of each row this app's list pages show, around `building`."""
+    """An open incident reported by bob (assigned, with a report-in) and a closed one by alice."""
+    from fangxian.incidents import services
+
+    carol, bob, alice = cast.users["carol"], cast.users["bob"], cast.users["alice"]
+    mine = services.incident_report(scope=_root(), user=bob, community=cast.community, title=f"事件{i}",
+                                    location="", urgency=("low", "high", "critical")[i % 3], building=building)
+    services.incident_assign(scope=_root(), user=carol, incident=mine, assignee=alice, department="物业")
+    services.incident_report_in(scope=_root(), user=alice, incident=mine, note="已处理")
+    closed = services.incident_report(scope=_root(), user=alice, community=cast.community, title=f"已结事件{i}",
+                                      location=f"{i}号门", urgency="low")
+    services.incident_close(scope=_root(), user=carol, incident=closed, outcome="no_action")
