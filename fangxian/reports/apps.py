@@ -11,3 +11,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its figures of the daily report in its own `report_sections.py`.
         autodiscover_modules("report_sections")
+        from . import jobs  # noqa: F401  registers the reminder job

@@ -14,7 +14,8 @@ knows every app. An app declares its sections in `<app>/report_sections.py` (fou
 {community_id: {figure key: int}}; it should run a fixed number of queries whatever the
 number of communities (a subdistrict drafts dozens in one go). A figure may also be counted
 per residential group with `compute_by_group(community_ids, day)` → {group_id: {key: int}},
-for the groups' sub-reports.
+for the groups' sub-reports, and per checkpoint with `compute_by_checkpoint` (same shape, keyed
+by checkpoint id) for the checkpoints' sub-reports.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Section:
     figures: list[Figure]
     compute: Callable[[list[int], dt.date], Counts]
     compute_by_group: Callable[[list[int], dt.date], Counts] | None = field(default=None)
+    compute_by_checkpoint: Callable[[list[int], dt.date], Counts] | None = field(default=None)
 
 
 _SECTIONS: dict[str, Section] = {}
@@ -56,3 +58,32 @@ def register(section: Section) -> Section:
 
 def sections() -> list[Section]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+# -- helpers for the apps' compute functions -----------------------------------------------
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The local day as aware datetimes [start, end)."""
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def count_by(queryset, path: str, figures: dict) -> Counts:
+    """One query: for each value of `path` (a community or group id), each figure's count, where
+    `figures` maps a figure key to the Q its rows must match (None: every row)."""
+    from django.db.models import Count
+
+    aggregates = {key: Count("pk", filter=q) if q is not None else Count("pk") for key, q in figures.items()}
+    rows = queryset.order_by().values(path).annotate(**aggregates)
+    return {row[path]: {key: row[key] for key in figures} for row in rows if row[path] is not None}
+
+
+def merge(*parts: Counts) -> Counts:
+    merged: Counts = {}
+    for part in parts:
+        for unit, values in part.items():
+            merged.setdefault(unit, {}).update(values)
+    return merged

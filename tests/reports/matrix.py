@@ -1,17 +1,75 @@
 """This app's part of the scope matrix (tests/core/test_scope_matrix.py) and of the list-page
 query counts (tests/core/test_list_queries.py)."""
 
-from tests.roles import ADMIN_ONLY, OK, PUBLIC, row  # noqa: F401
+import datetime as dt
 
-PAGES: dict = {}  # url name → (method, pk_of(cast) or None, expectations row)
-POST_DATA: dict = {}  # url name → POST data
-API: dict = {}  # operationId (without the module prefix) → (pk_of, body_of, expectations)
-LIST_CASES: dict = {}  # list url name → users among ("carol", "dave", "bob") who open it
+from django.utils import timezone
+
+from tests.roles import ADMIN_ONLY, DENY, LOGIN, OK, row
+
+# Officers, community admins and superusers read the community reports (olga: only her own
+# community's, so the subdistrict page still opens for her).
+REPORTS_READ = row(LOGIN, DENY, DENY, OK, OK, DENY, DENY, OK, OK)
+CAROLS_REPORT = row(LOGIN, DENY, DENY, OK, OK, DENY, DENY, DENY, OK)
+# A residential group's sub-report: its leader (gina) too.
+GINAS_GROUP = row(LOGIN, DENY, DENY, OK, OK, DENY, DENY, DENY, OK, gina=OK)
+GINAS_GROUP_WRITE = row(LOGIN, DENY, DENY, OK, DENY, DENY, DENY, DENY, OK, gina=OK)
+# A checkpoint's sub-report: its volunteers (erin) too.
+ERINS_CHECKPOINT = row(LOGIN, DENY, DENY, OK, OK, OK, DENY, DENY, OK)
+
+PAGES: dict = {
+    "reports:day": ("get", None, REPORTS_READ),
+    "reports:day_xlsx": ("get", None, REPORTS_READ),
+    "reports:day_pdf": ("get", None, REPORTS_READ),
+    "reports:history": ("get", None, REPORTS_READ),
+    "reports:deadlines": ("get", None, ADMIN_ONLY),
+    "reports:community": ("get", lambda c: c.community.pk, CAROLS_REPORT),
+    "reports:community_xlsx": ("get", lambda c: c.community.pk, CAROLS_REPORT),
+    "reports:community_pdf": ("get", lambda c: c.community.pk, CAROLS_REPORT),
+    "reports:group": ("get", lambda c: c.estate.group_id, GINAS_GROUP),
+    "reports:checkpoint": ("get", lambda c: c.checkpoint.pk, ERINS_CHECKPOINT),
+    "reports:version": ("get", lambda c: c.group_report.pk, GINAS_GROUP),
+    "reports:correct": ("post", lambda c: c.group_report.pk, GINAS_GROUP_WRITE),
+}
+POST_DATA: dict = {"reports:correct": {"reason": "矩阵测试"}}
+API: dict = {}
+LIST_CASES: dict = {
+    "reports:day": ("carol", "dave"),
+    "reports:history": ("carol", "dave"),
+    "reports:deadlines": ("carol",),
+}
 
 
 def equip(cast) -> None:
-    """Add this app's objects to the matrix cast (grid B's where a grid applies)."""
+    """gina's submitted sub-report of today and carol's draft of the community report."""
+    from fangxian.core.scope import Scope
+    from fangxian.reports import services
+
+    gina, carol = cast.users["gina"], cast.users["carol"]
+    today = timezone.localdate()
+    cast.group_report = services.report_save(
+        scope=Scope.for_user(gina), user=gina, community=cast.community, group=cast.estate.group, day=today,
+        data={"confirmed": 0, "suspected": 0, "close_contacts": 1, "progress": "敲门排查"}, submit=True)
+    cast.community_draft = services.report_save(
+        scope=Scope.for_user(carol), user=carol, community=cast.community, day=today, data={"confirmed": 0})
 
 
 def grow(cast, building, i: int) -> None:
-    """One more of each row this app's list pages show, around `building`."""
+    """A new community of the subdistrict with a submitted report (dave's day and history pages
+    grow), a past submitted report and a deadline of carol's community (carol's pages grow)."""
+    from fangxian.core.scope import Scope
+    from fangxian.reports import services
+    from fangxian.reports.models import DailyReport
+    from tests.factories import CommunityFactory
+
+    root = cast.users["root"]
+    scope = Scope(user_id=root.pk, is_superuser=True)
+    today = timezone.localdate()
+    community = CommunityFactory(subdistrict=cast.community.subdistrict)
+    services.report_save(scope=scope, user=root, community=community, day=today, submit=True,
+                         data={"confirmed": 0, "suspected": 0, "close_contacts": 0})
+    back = DailyReport.objects.filter(community=cast.community, group=None).count() + 1  # grow runs i from 0 twice
+    services.report_save(scope=scope, user=root, community=cast.community, day=today - dt.timedelta(days=back),
+                         submit=True, data={"confirmed": 0, "suspected": i, "close_contacts": 0})
+    services.deadline_set(scope=scope, user=root, community=cast.community, time=dt.time(17, i % 60),
+                          effective_from=today - dt.timedelta(days=i))

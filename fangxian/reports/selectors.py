@@ -1,0 +1,292 @@
+"""Reads of the daily report: drafting the figures, the units' reports of a day, deadlines,
+who is missing, roll-ups and the history of a figure.
+
+Everything works on many communities at once with a fixed number of queries: the
+subdistrict view drafts every community of a day in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from fangxian.registry.models import Community, ResidentialGroup
+
+from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline
+from .sections import sections
+
+# {section key: {figure key: int}}
+Figures = dict[str, dict[str, int]]
+
+
+def draft(community_ids: list[int], day: dt.date) -> dict[int, Figures]:
+    """Every registered section's figures for each community, computed once for all of them."""
+    ids = list(community_ids)
+    drafted: dict[int, Figures] = {pk: {} for pk in ids}
+    if not ids:
+        return drafted
+    for section in sections():
+        counts = section.compute(ids, day)
+        for pk in ids:
+            values = counts.get(pk, {})
+            drafted[pk][section.key] = {f.key: int(values.get(f.key, 0)) for f in section.figures}
+    return drafted
+
+
+def draft_units(kind: str, community_ids: list[int], unit_ids: list[int], day: dt.date) -> dict[int, Figures]:
+    """The same per residential group (kind "group") or per checkpoint ("checkpoint"), for the
+    sections that count by it."""
+    drafted: dict[int, Figures] = {pk: {} for pk in unit_ids}
+    if not unit_ids:
+        return drafted
+    for section in sections():
+        compute = getattr(section, f"compute_by_{kind}")
+        if compute is None:
+            continue
+        counts = compute(list(community_ids), day)
+        for pk in unit_ids:
+            values = counts.get(pk, {})
+            drafted[pk][section.key] = {f.key: int(values.get(f.key, 0)) for f in section.figures}
+    return drafted
+
+
+def draft_groups(community_ids: list[int], group_ids: list[int], day: dt.date) -> dict[int, Figures]:
+    return draft_units("group", community_ids, group_ids, day)
+
+
+def _unit_reports(day: dt.date, community_ids, group_ids, checkpoint_ids):
+    """The day's reports of the communities themselves, or of the given groups or checkpoints,
+    in version order, and the attribute naming their unit."""
+    reports = DailyReport.objects.filter(day=day).select_related("submitted_by")
+    if group_ids is not None:
+        return reports.filter(group_id__in=group_ids).order_by("version"), "group_id"
+    if checkpoint_ids is not None:
+        return reports.filter(checkpoint_id__in=checkpoint_ids).order_by("version"), "checkpoint_id"
+    return reports.filter(community_id__in=community_ids, group__isnull=True, checkpoint__isnull=True
+                          ).order_by("version"), "community_id"
+
+
+def latest_reports(day: dt.date, *, community_ids=None, group_ids=None, checkpoint_ids=None
+                   ) -> dict[int, DailyReport]:
+    """The latest version of each unit's report of the day: {community, group or checkpoint id: report}."""
+    reports, key = _unit_reports(day, community_ids, group_ids, checkpoint_ids)
+    return {getattr(report, key): report for report in reports}  # later versions overwrite earlier ones
+
+
+def submitted_reports(day: dt.date, *, community_ids=None, group_ids=None, checkpoint_ids=None
+                      ) -> dict[int, DailyReport]:
+    """The latest submitted version of each unit's report of the day."""
+    reports, key = _unit_reports(day, community_ids, group_ids, checkpoint_ids)
+    return {getattr(report, key): report for report in reports.filter(status=DailyReport.Status.SUBMITTED)}
+
+
+# -- deadlines and missing units ------------------------------------------------------------
+
+
+def deadlines(community_ids, day: dt.date) -> dict[int, dt.time]:
+    """The deadline in force on `day` for each community (17:00 unless an admin set one)."""
+    found = {pk: DEFAULT_DEADLINE for pk in community_ids}
+    rows = ReportDeadline.objects.filter(community_id__in=list(community_ids), effective_from__lte=day).order_by(
+        "community_id", "effective_from", "pk")
+    for community_id, time in rows.values_list("community_id", "time"):
+        found[community_id] = time  # the latest in force wins
+    return found
+
+
+def deadline_moment(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def unit_state(report: DailyReport | None, submitted: DailyReport | None, deadline: dt.datetime,
+               now: dt.datetime) -> str:
+    """submitted, or (not submitted) draft / not_yet before the deadline, missing after it."""
+    if submitted is not None:
+        return "submitted"
+    if now >= deadline:
+        return "missing"
+    return "draft" if report is not None else "not_yet"
+
+
+# -- the subdistrict view ----------------------------------------------------------------------
+
+
+@dataclass
+class CommunityRow:
+    community: Community
+    state: str
+    deadline: dt.datetime
+    report: DailyReport | None  # the submitted version, if any
+    figures: Figures  # the submitted snapshot, else the live draft
+    fill: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class DayView:
+    day: dt.date
+    rows: list[CommunityRow]
+    totals: Figures
+    fill_totals: dict[str, int]
+    previous_totals: Figures
+    previous_fill_totals: dict[str, int]
+
+    def change(self, section: str, key: str) -> int:
+        return self.totals.get(section, {}).get(key, 0) - self.previous_totals.get(section, {}).get(key, 0)
+
+    @property
+    def missing(self) -> list[CommunityRow]:
+        return [row for row in self.rows if row.state == "missing"]
+
+
+def _figures_of(communities, day) -> tuple[dict[int, Figures], dict[int, DailyReport]]:
+    """Each community's figures of a day: its submitted snapshot, or the live draft."""
+    ids = [c.pk for c in communities]
+    submitted = submitted_reports(day, community_ids=ids)
+    unsubmitted = [pk for pk in ids if pk not in submitted]
+    figures = draft(unsubmitted, day) if unsubmitted else {}
+    for pk, report in submitted.items():
+        figures[pk] = report.figures
+    return figures, submitted
+
+
+def total(figures_list) -> Figures:
+    totals: Figures = {}
+    for figures in figures_list:
+        for section, values in figures.items():
+            bucket = totals.setdefault(section, {})
+            for key, value in values.items():
+                bucket[key] = bucket.get(key, 0) + int(value or 0)
+    return totals
+
+
+def fill_total(reports) -> dict[str, int]:
+    return {name: sum(getattr(r, name) or 0 for r in reports) for name, _label in ZERO_FIELDS}
+
+
+def day_view(communities, day: dt.date, *, now: dt.datetime | None = None) -> DayView:
+    now = now or timezone.now()
+    communities = list(communities)
+    ids = [c.pk for c in communities]
+    figures, submitted = _figures_of(communities, day)
+    latest = latest_reports(day, community_ids=ids)
+    times = deadlines(ids, day)
+    rows = []
+    for community in communities:
+        report = submitted.get(community.pk)
+        deadline = deadline_moment(day, times[community.pk])
+        rows.append(CommunityRow(
+            community=community, state=unit_state(latest.get(community.pk), report, deadline, now),
+            deadline=deadline, report=report, figures=figures.get(community.pk, {}),
+            fill={name: getattr(report, name) if report else None for name, _label in ZERO_FIELDS},
+        ))
+    previous_figures, previous_submitted = _figures_of(communities, day - dt.timedelta(days=1))
+    return DayView(
+        day=day, rows=rows, totals=total(row.figures for row in rows), fill_totals=fill_total(submitted.values()),
+        previous_totals=total(previous_figures.values()), previous_fill_totals=fill_total(previous_submitted.values()),
+    )
+
+
+# -- the community page --------------------------------------------------------------------
+
+
+@dataclass
+class UnitColumn:
+    """A sub-report beside the community's: a residential group or a checkpoint."""
+    unit: object  # the ResidentialGroup or Checkpoint
+    kind: str  # "group" or "checkpoint"
+    state: str
+    report: DailyReport | None  # the latest version
+    submitted: DailyReport | None
+    figures: Figures
+
+    @property
+    def url_name(self) -> str:
+        return f"reports:{self.kind}"
+
+
+def unit_columns(community: Community, day: dt.date, *, now: dt.datetime | None = None,
+                 deadline: dt.datetime) -> list[UnitColumn]:
+    """The community's residential groups, then its active checkpoints, each with its sub-report."""
+    from fangxian.access.models import Checkpoint
+
+    now = now or timezone.now()
+    columns = []
+    for kind, units in (
+        ("group", list(ResidentialGroup.objects.filter(community=community).order_by("number"))),
+        ("checkpoint", list(Checkpoint.objects.filter(community=community, active=True).order_by("name", "pk"))),
+    ):
+        ids = [u.pk for u in units]
+        latest = latest_reports(day, **{f"{kind}_ids": ids})
+        submitted = submitted_reports(day, **{f"{kind}_ids": ids})
+        drafted = draft_units(kind, [community.pk], ids, day)
+        columns += [UnitColumn(
+            unit=u, kind=kind, state=unit_state(latest.get(u.pk), submitted.get(u.pk), deadline, now),
+            report=latest.get(u.pk), submitted=submitted.get(u.pk),
+            figures=submitted[u.pk].figures if u.pk in submitted else drafted.get(u.pk, {}),
+        ) for u in units]
+    return columns
+
+
+def compiled_fill(columns: list[UnitColumn]) -> dict:
+    """The residential groups' submitted fill-ins, compiled: the numbers summed, the texts one
+    line per group. The default of the community's own fill-in when it is still blank. (The
+    checkpoints' numbers are not added: the people they found belong to a group already.)"""
+    reports = [c.submitted for c in columns if c.submitted is not None and c.kind == "group"]
+    if not reports:
+        return {}
+    compiled: dict = fill_total(reports)
+    for name in ("progress", "problems"):
+        lines = [f"{r.unit_name}: {getattr(r, name)}" for r in reports if getattr(r, name).strip()]
+        compiled[name] = "\n".join(lines)
+    return compiled
+
+
+def report_figures(report: DailyReport) -> Figures:
+    """What a report shows: its snapshot once submitted, the live draft before."""
+    if report.is_submitted:
+        return report.figures
+    return unit_draft(report.community_id, report.group_id, report.checkpoint_id, report.day)
+
+
+def unit_draft(community_id: int, group_id: int | None, checkpoint_id: int | None, day: dt.date) -> Figures:
+    if group_id:
+        return draft_units("group", [community_id], [group_id], day)[group_id]
+    if checkpoint_id:
+        return draft_units("checkpoint", [community_id], [checkpoint_id], day)[checkpoint_id]
+    return draft([community_id], day)[community_id]
+
+
+# -- the history of a figure -------------------------------------------------------------------
+
+
+def figure_choices() -> list[tuple[str, str]]:
+    """("section.figure", "Section · Figure") for every registered figure, then the fill-ins."""
+    choices = [(f"{s.key}.{f.key}", f"{s.title} · {f.label}") for s in sections() for f in s.figures]
+    return choices + [(f"fill.{name}", str(label)) for name, label in ZERO_FIELDS]
+
+
+def history(community_ids, figure: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, int | None, int]]:
+    """For each day from start to end: the figure summed over the communities' submitted
+    reports (None when none was submitted that day) and how many communities reported."""
+    section, _dot, key = figure.partition(".")
+    reports = DailyReport.objects.filter(community_id__in=list(community_ids), group__isnull=True,
+                                         checkpoint__isnull=True, status=DailyReport.Status.SUBMITTED,
+                                         day__gte=start, day__lte=end)
+    latest: dict[tuple[int, dt.date], DailyReport] = {}
+    for report in reports.order_by("version").only("community_id", "day", "version", "figures", *[
+            name for name, _label in ZERO_FIELDS]):
+        latest[(report.community_id, report.day)] = report
+    by_day: dict[dt.date, list[int]] = {}
+    for (_community, day), report in latest.items():
+        value = getattr(report, key) if section == "fill" else report.figures.get(section, {}).get(key)
+        by_day.setdefault(day, [])
+        if value is not None:
+            by_day[day].append(int(value))
+    rows = []
+    day = start
+    while day <= end:
+        values = by_day.get(day)
+        rows.append((day, sum(values) if values else None, len(values or [])))
+        day += dt.timedelta(days=1)
+    return rows

@@ -1,0 +1,86 @@
+"""The returnees' part of the daily report: registrations, and home quarantine (in, new,
+released, overdue check-ins) on the report's day.
+
+A quarantine is "in" on a day when it started by then and had not ended by the end of it
+(released that day: no longer in). Overdue check-ins are the morning and evening slots of
+the day that have passed their hour (12:00, 21:00, as on the quarantine list) without a
+check-in, for each quarantine that is in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangxian.reports.sections import Figure, Section, count_by, day_bounds, register
+
+from .models import CheckIn, Quarantine, Registration
+
+COMMUNITY = "dwelling__building__community_id"
+GROUP = "dwelling__building__estate__group_id"
+SLOT_DUE_HOUR = ((CheckIn.Slot.MORNING, 12), (CheckIn.Slot.EVENING, 21))
+
+
+def _registrations(community_ids, day, path):
+    start, end = day_bounds(day)
+    rows = Registration.objects.filter(dwelling__building__community_id__in=community_ids, created_at__lt=end)
+    return count_by(rows, path, {"registered_today": Q(created_at__gte=start), "registered_total": None})
+
+
+def _quarantine(community_ids, day, path, now=None):
+    start, end = day_bounds(day)
+    now = now or timezone.now()
+    open_statuses = [Quarantine.Status.ACTIVE, Quarantine.Status.EXTENDED]
+    in_on_day = Q(starts_on__lte=day) & (Q(ended_on__isnull=True, status__in=open_statuses) | Q(ended_on__gt=day))
+    rows = Quarantine.objects.filter(dwelling__building__community_id__in=community_ids)
+    figures = {
+        "in_quarantine": in_on_day,
+        "started": Q(starts_on=day),
+        "released": Q(ended_on=day, status=Quarantine.Status.RELEASED),
+    }
+    missed = {}
+    for slot, hour in SLOT_DUE_HOUR:
+        if now < timezone.make_aware(dt.datetime.combine(day, dt.time(hour))):
+            continue  # not due yet
+        done = CheckIn.objects.filter(quarantine=OuterRef("pk"), slot=slot, at__gte=start, at__lt=end)
+        rows = rows.annotate(**{f"done_{slot}": Exists(done)})
+        missed[f"missed_{slot}"] = in_on_day & Q(**{f"done_{slot}": False})
+    counts = count_by(rows, path, {**figures, **missed})
+    for values in counts.values():
+        values["overdue_checkins"] = sum(values.pop(key) for key in missed)
+    return counts
+
+
+def registrations(community_ids: list[int], day: dt.date):
+    return _registrations(community_ids, day, COMMUNITY)
+
+
+def registrations_by_group(community_ids: list[int], day: dt.date):
+    return _registrations(community_ids, day, GROUP)
+
+
+def quarantine(community_ids: list[int], day: dt.date):
+    return _quarantine(community_ids, day, COMMUNITY)
+
+
+def quarantine_by_group(community_ids: list[int], day: dt.date):
+    return _quarantine(community_ids, day, GROUP)
+
+
+register(Section(
+    key="returnees", title=_("Returnees"), order=30,
+    figures=[Figure("registered_today", _("Registered today"), kind="today"),
+             Figure("registered_total", _("Registered in total"))],
+    compute=registrations, compute_by_group=registrations_by_group,
+))
+register(Section(
+    key="quarantine", title=_("Home quarantine"), order=40,
+    figures=[Figure("in_quarantine", _("In home quarantine")),
+             Figure("started", _("New today"), kind="today"),
+             Figure("released", _("Released today"), kind="today"),
+             Figure("overdue_checkins", _("Overdue check-ins"), kind="today")],
+    compute=quarantine, compute_by_group=quarantine_by_group,
+))
