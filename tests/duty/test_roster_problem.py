@@ -1,0 +1,129 @@
+"""The database → solver Problem conversion, solving a tiny community for real, and the
+shortfall explanations."""
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from fangxian.duty import roster_services as services
+from fangxian.duty.models import Assignment, RosterPlan, RosterRules, ShiftRequest, Pair, Volunteer
+from fangxian.duty.roster_problem import LEAD_POST, build_problem, explain
+from tests.duty.matrix_rosters import roster_community
+
+MONDAY = dt.date(2026, 2, 2)
+
+
+@pytest.fixture
+def tiny(two_grids):
+    return roster_community(two_grids, lead=True)
+
+
+def plan_of(cast, days=3, seconds=3, first_day=MONDAY):
+    return services.plan_create(user=cast.users["carol"], community=cast.community, first_day=first_day,
+                                days=days, seconds=seconds)
+
+
+def test_it_builds_slots_with_minimum_target_and_leaders(tiny):
+    problem = build_problem(plan_of(tiny)).problem
+    assert problem.days == 3 and problem.first_weekday == 0
+    assert len(problem.slots) == 3 * 4
+    gate = [s for s in problem.slots if s.post == str(tiny.checkpoint.pk) and s.day == 0]
+    assert {s.shift for s in gate} == {"0800-1600", "1600-0000", "0000-0800"}
+    assert all(s.minimum == 1 and s.target == 1 and s.leader_required for s in gate)
+    assert sorted(s.label for s in gate) == sorted(f"{tiny.checkpoint.name} {h}" for h in ("00–08", "08–16", "16–24"))
+    night = {t.id: t for t in problem.shifts}["0000-0800"]
+    assert night.night and night.minutes == 480
+    # 16–24 ends at midnight: 00–08 on the next day would give no rest
+    assert "0000-0800" in {t.id: t for t in problem.shifts}["1600-0000"].forbidden_next
+    # and no morning after a night
+    assert "0800-1600" in night.forbidden_next
+
+
+def test_it_gives_ages_leaders_posts_and_availability(tiny):
+    people = tiny.roster_people
+    wang = people[2]
+    wang.availability = {"0": ["morning", "afternoon"], "1": ["night", "morning"]}
+    wang.save()
+    Volunteer.objects.create(community=tiny.community, name="未批准", phone="1", birth_year=1990)
+    problem = build_problem(plan_of(tiny)).problem
+    staff = {s.id: s for s in problem.staff}
+    assert len(staff) == len(people)  # the pending sign-up is left out
+    assert staff[str(people[0].pk)].leader and staff[str(people[0].pk)].posts is None  # staff may lead the day
+    assert staff[str(people[3].pk)].posts == frozenset({str(tiny.checkpoint.pk)})  # volunteers: no 带班
+    assert staff[str(people[4].pk)].age == 2026 - 1958
+    assert staff[str(wang.pk)].available == frozenset({(0, "0800-1600"), (1, "0000-0800")})
+    assert staff[str(people[1].pk)].available is None  # nothing given: any time
+    assert LEAD_POST in {s.post for s in problem.slots}
+
+
+def test_it_scales_weekly_rules_and_passes_requests_pairs_and_weights(tiny):
+    RosterRules.objects.create(community=tiny.community, effective_from=MONDAY - dt.timedelta(days=9),
+                               max_shifts_per_week=3, weight_elderly_night=40, min_days_off_per_week=2)
+    people = tiny.roster_people
+    ShiftRequest.objects.create(volunteer=people[3], date=MONDAY + dt.timedelta(days=1),
+                                template=tiny.shift_templates[2], want=False, weight=7)
+    Pair.objects.create(first=people[3], second=people[5])
+    problem = build_problem(plan_of(tiny, days=14)).problem
+    assert problem.staff[0].max_total_shifts == 6 and problem.staff[0].min_days_off == 4
+    assert problem.weights.elderly_on_night == 40 and problem.weights.change == 0
+    [r] = problem.requests
+    assert (r.staff, r.day, r.shift, r.weight, r.want) == (str(people[3].pk), 1, "0000-0800", 7, False)
+    assert problem.pairs == [(str(people[3].pk), str(people[5].pk))]
+
+
+def test_it_solves_a_tiny_community_end_to_end(tiny):
+    RosterRules.objects.create(community=tiny.community, effective_from=MONDAY, max_hours_per_week=100)
+    plan = plan_of(tiny)
+    plan = services.plan_solve(plan.pk)
+    assert plan.status == RosterPlan.Status.SOLVED, plan.error
+    rows = list(Assignment.objects.filter(plan=plan).select_related("template", "volunteer"))
+    assert len(rows) == 3 * 4
+    for day in plan.dates:
+        day_rows = [a for a in rows if a.date == day]
+        assert len({a.volunteer_id for a in day_rows}) == len(day_rows)  # one shift a day
+        gate = [a for a in day_rows if a.checkpoint_id]
+        assert all(a.volunteer.is_shift_leader or a.volunteer.kind == "staff" for a in gate)
+        lead = [a for a in day_rows if not a.checkpoint_id]
+        assert [a.volunteer.kind for a in lead] == ["staff"]
+    assert plan.shortfalls == [] and plan.best_objective is not None
+
+
+def test_it_stops_when_asked(tiny):
+    """The stop button sets a flag; the watcher hands it to the solver at its next better roster."""
+    import time
+
+    from fangxian.duty.solver import Progress, Result
+
+    plan = plan_of(tiny, days=7, seconds=30)
+    services.plan_stop(user=tiny.users["carol"], plan=plan)  # pressed while it was queued
+    seen = []
+
+    def slow_solve(problem, *, seconds, on_progress, workers=None):
+        for i in range(200):  # a better roster every 50 ms, as long as nobody stops it
+            seen.append(i)
+            if on_progress(Progress(objective=100 - i, bound=0, seconds=i / 20, seconds_left=10, assignments=[],
+                                    shortfall=0)):
+                return Result(status="feasible", objective=100 - i, bound=0, assignments=[], shortfalls=[],
+                              penalties={}, first_feasible_seconds=0, seconds=i / 20, stopped=True)
+            time.sleep(0.05)
+        raise AssertionError("never stopped")
+
+    plan = services.plan_solve(plan.pk, solve=slow_solve)
+    assert plan.status == RosterPlan.Status.SOLVED
+    assert 1 < len(seen) < 60  # the watcher looks every half second
+    assert plan.best_objective == 100 - seen[-1]
+
+
+def test_it_explains_a_missing_leader_in_words(tiny):
+    Volunteer.objects.filter(is_shift_leader=True).update(is_shift_leader=False)
+    Volunteer.objects.filter(kind="staff").update(kind="volunteer")
+    plan = services.plan_solve(plan_of(tiny, days=1).pk)
+    assert plan.status == RosterPlan.Status.SOLVED
+    leaders = [s for s in plan.shortfalls if s["kind"] == "leader"]
+    assert len(leaders) == 3
+    with translation.override("en"):
+        texts = [explain(plan, s) for s in plan.shortfalls]
+    assert any(t.startswith(tiny.checkpoint.name) and "February 2: no leader available" in t for t in texts), texts
+    # 带班 needs staff, and nobody is staff now
+    assert any("Leader on duty" in t and "nobody is available" in t for t in texts), texts

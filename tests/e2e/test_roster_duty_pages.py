@@ -1,0 +1,116 @@
+"""The duty roster pages in a real browser, on a phone and a desktop: a solved roster with
+its shortfalls, the live progress, a re-plan's change list, publishing through the confirm
+dialog, a volunteer's schedule link and a check-in at the console."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fangxian.duty import roster_services as services
+from fangxian.duty.models import Attendance, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest, Pair
+from tests.duty.matrix_rosters import roster_community
+from tests.e2e.conftest import log_in, shot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def cast(transactional_db, two_grids):
+    """A solved 7-day roster from today (one night shift short of a leader), published; a
+    re-plan without 李 from tomorrow, solved; a plan shown as solving."""
+    roster_community(two_grids, lead=True)
+    carol = two_grids.users["carol"]
+    today = timezone.localdate()
+    RosterRules.objects.create(community=two_grids.community, effective_from=today, max_hours_per_week=60)
+    people = two_grids.roster_people
+    ShiftRequest.objects.create(volunteer=people[5], date=today, template=two_grids.shift_templates[0], want=True)
+    Pair.objects.create(first=people[3], second=people[5], note="母女")
+    plan = services.plan_create(user=carol, community=two_grids.community, first_day=today, days=7, seconds=3)
+    plan = services.plan_publish(user=carol, plan=services.plan_solve(plan.pk))
+    replan = services.replan_create(user=carol, plan=plan, volunteer=people[1],
+                                    from_date=today + dt.timedelta(days=1))
+    two_grids.replan = services.plan_solve(replan.pk)
+    two_grids.plan = plan
+    two_grids.solving = RosterPlan.objects.create(community=two_grids.community, first_day=today, days=14,
+                                                  seconds=60, status=RosterPlan.Status.SOLVING, best_objective=1234,
+                                                  bound=800, best_assigned=160, best_missing=2,
+                                                  started_at=timezone.now())
+    return two_grids
+
+
+def both(phone, desktop, live_server, url, name):
+    for page, size in ((phone, "phone"), (desktop, "desktop")):
+        page.goto(live_server.url + url)
+        shot(page, f"{size}-duty-{name}")
+
+
+def test_it_shows_every_roster_page_on_a_phone_and_a_desktop(live_server, cast, phone, desktop):
+    log_in(phone, live_server, "carol", "pw-carol")
+    log_in(desktop, live_server, "carol", "pw-carol")
+    both(phone, desktop, live_server, reverse("duty:roster_plan_list"), "roster-plans")
+    both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.plan.pk]), "roster-result")
+    assert desktop.locator(".roster-grid table").count() == 1
+    both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.solving.pk]), "roster-progress")
+    assert desktop.locator("#progress progress").count() == 1
+    both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.replan.pk]), "roster-replan-result")
+    changes = desktop.locator("section.card", has_text="What changes for whom").inner_text()
+    assert "李组长" in changes and "−" in changes
+    both(phone, desktop, live_server, reverse("duty:roster_replan", args=[cast.plan.pk]), "roster-replan-form")
+    both(phone, desktop, live_server, reverse("duty:roster_plan_create"), "roster-create")
+    both(phone, desktop, live_server, reverse("duty:shift_template_list"), "shift-templates")
+    both(phone, desktop, live_server, reverse("duty:roster_rules"), "roster-rules")
+    both(phone, desktop, live_server, reverse("duty:shift_request_list"), "shift-requests")
+    both(phone, desktop, live_server, reverse("duty:roster_pair_list"), "roster-pairs")
+    both(phone, desktop, live_server, reverse("duty:no_show_list"), "no-shows")
+
+    # publish the re-plan through its confirm dialog
+    desktop.goto(live_server.url + reverse("duty:roster_plan_detail", args=[cast.replan.pk]))
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.get_by_role("button", name="Publish").click()
+    desktop.wait_for_selector(".messages .success")
+    cast.plan.refresh_from_db()
+    assert cast.plan.status == RosterPlan.Status.SUPERSEDED
+
+
+def test_it_lets_a_volunteer_read_their_shifts_and_ask_for_a_swap(live_server, cast, phone, desktop):
+    zhao = cast.roster_people[3]
+    phone.goto(live_server.url + reverse("duty:schedule_personal", args=[zhao.schedule_token]))
+    shot(phone, "phone-duty-schedule")
+    cards = phone.locator("section.card")
+    assert cards.count() >= 1
+    phone.locator("section.card a").first.click()
+    phone.wait_for_selector("select[name=to_volunteer]")
+    shot(phone, "phone-duty-swap-request")
+    phone.select_option("select[name=to_volunteer]", index=1)
+    phone.fill("input[name=reason]", "孩子生病")
+    phone.get_by_role("button", name="Ask for the swap").click()
+    phone.wait_for_selector(".messages .success")
+    shot(phone, "phone-duty-schedule-swap-asked")
+    swap = SwapRequest.objects.get()
+    log_in(desktop, live_server, "carol", "pw-carol")
+    desktop.goto(live_server.url + reverse("duty:swap_list"))
+    shot(desktop, "desktop-duty-swaps")
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.get_by_role("button", name="Approve").click()
+    desktop.wait_for_selector(".messages .success")
+    swap.assignment.refresh_from_db()
+    assert swap.assignment.volunteer == swap.to_volunteer
+
+
+def test_it_checks_in_at_the_console(live_server, cast, phone):
+    start = timezone.localtime() - dt.timedelta(hours=1)
+    template = ShiftTemplate.objects.create(community=cast.community, checkpoint=cast.checkpoint,
+                                            start=dt.time(start.hour, 30), end=dt.time((start.hour + 8) % 24, 30))
+    published = RosterPlan.objects.get(status=RosterPlan.Status.PUBLISHED)
+    published.assignments.filter(volunteer=cast.roster_people[5], date=start.date()).delete()
+    published.assignments.create(volunteer=cast.roster_people[5], date=start.date(), checkpoint=cast.checkpoint,
+                                 template=template, published=True)
+    log_in(phone, live_server, "erin", "pw-erin")
+    phone.goto(live_server.url + reverse("duty:attendance_console", args=[cast.checkpoint.pk]))
+    shot(phone, "phone-duty-attendance")
+    phone.get_by_role("button", name="Check in").first.click()
+    phone.wait_for_selector(".messages .success")
+    shot(phone, "phone-duty-attendance-done")
+    assert Attendance.objects.filter(assignment__volunteer=cast.roster_people[5]).count() == 1
