@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Set up, migrate, build the demo community when the database is empty, and serve on :8000.
+## Set up, migrate, build the demo community when the database is empty, and serve on :8000
+## (with the background worker that runs the roster solver and the periodic jobs).
 run: setup
 	$(BIN)/fangxian migrate --noinput -v0
 	$(BIN)/fangxian demo --if-empty
-	$(BIN)/fangxian serve
+	$(BIN)/fangxian serve --with-worker
 
 ## Set up and run the whole suite (SQLite; PostgreSQL too when DATABASE_URL is set).
 test: setup system-packages
@@ -30,12 +31,13 @@ bench: setup
 	FANGXIAN_ENV=test $(BIN)/python -m bench
 
 # Debian packages the tests use: Chromium for the browser tests, gettext to find
-# untranslated strings, poppler for PDF checks. Installed once, never downloaded at run time.
+# untranslated strings, poppler for PDF checks, a Chinese font for screenshots and PDFs. Installed once, never downloaded at run time.
 system-packages:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v msgmerge >/dev/null || missing="$$missing gettext"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import resolve
 
 from fangxian.access.selectors import device_checkpoints
 from fangxian.registry import selectors
@@ -48,7 +49,23 @@ def home(request):
         template = "core/home_volunteer.html"
     if not scope.is_superuser:  # a superuser reaches every console from the checkpoint list
         context["consoles"] = device_checkpoints(request.user).filter(active=True).order_by("name")
+    context["today_links"] = _today_links(scope)
     return render(request, template, context)
+
+
+def _today_links(scope) -> list[tuple]:
+    """The day's duties, first on the home page: the daily report (or the group's or the
+    checkpoint's part of it), the dashboard, reporting an incident."""
+    from fangxian.incidents import nav as incident_nav
+    from fangxian.reports import nav as report_nav
+
+    wanted = {"reports:day", "reports:community", "reports:group", "reports:checkpoint", "reports:dashboard",
+              "incidents:create"}
+    links = []
+    for label, url, *_badge in report_nav.items(scope) + incident_nav.items(scope):
+        if resolve(url).view_name in wanted:
+            links.append((label, url))
+    return links
 
 
 def _community_table(scope):

@@ -579,6 +579,7 @@ DEMO_USERS = (
     ("grid1", "fangxian-grid1", Role.GRID_WORKER),
     ("gate", "fangxian-gate", Role.CHECKPOINT_VOLUNTEER),
     ("courier", "fangxian-courier", Role.DELIVERY_VOLUNTEER),
+    ("group1", "fangxian-group1", Role.GROUP_LEADER),
     ("root", "fangxian-root", None),  # superuser
 )
 
@@ -647,7 +648,8 @@ def _demo_users(dongshan: _CommunityBuilder, subdistrict: m.Subdistrict, summary
         hashes = list(pool.map(make_password, [p for _u, p, _r in wanted]))
     grid = dongshan.grids[0]
     grid_worker = m.GridTeamMember.objects.filter(grid=grid, role=m.GridTeamMember.Role.GRID_WORKER).first()
-    places = {"subdistrict": subdistrict, "community": dongshan.community, "grid": grid}
+    group = m.ResidentialGroup.objects.filter(community=dongshan.community).order_by("number").first()
+    places = {"subdistrict": subdistrict, "community": dongshan.community, "grid": grid, "group": group}
     for (username, password, role), hashed in zip(wanted, hashes):
         superuser = role is None
         user = User(username=username, password=hashed, is_superuser=superuser, is_staff=superuser)

@@ -22,3 +22,22 @@ def test_it_gives_a_grid_worker_no_console(client, two_grids):
     checkpoint = Checkpoint.objects.create(entrance=entrance, community=two_grids.community, name="北门卡口")
     client.force_login(two_grids.users["alice"])
     assert reverse("access:console", args=[checkpoint.pk]) not in client.get(reverse("home")).content.decode()
+
+
+def _today_links(client, user) -> set[str]:
+    import re
+
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    toolbar = re.search(r'<nav class="toolbar no-print" aria-label="[^"]*">(.*?)</nav>', page, re.S)
+    return set(re.findall(r'href="([^"]+)"', toolbar.group(1))) if toolbar else set()
+
+
+def test_it_puts_the_days_report_first_for_each_role(client, two_grids):
+    group = two_grids.estate.group
+    assert reverse("reports:group", args=[group.pk]) in _today_links(client, two_grids.users["gina"])
+    carol = _today_links(client, two_grids.users["carol"])
+    assert {reverse("reports:community", args=[two_grids.community.pk]), reverse("reports:dashboard"),
+            reverse("incidents:create")} <= carol
+    assert reverse("reports:day") in _today_links(client, two_grids.users["dave"])
+    assert not any("/reports/" in url for url in _today_links(client, two_grids.users["alice"]))

@@ -160,7 +160,7 @@ def test_it_puts_every_building_in_a_grid_with_a_team(dongshan):
 
 def test_it_makes_demo_users_who_can_log_in_with_their_roles(dongshan, demo, client):
     logins = {username: (password, role) for username, password, role in demo.users}
-    assert set(logins) == {"admin", "officer", "grid1", "gate", "courier", "root"}
+    assert set(logins) == {"admin", "officer", "grid1", "gate", "courier", "group1", "root"}
     for username, (password, _role) in logins.items():
         assert client.login(request=HttpRequest(), username=username, password=password), username
         client.logout()
@@ -177,6 +177,8 @@ def test_it_makes_demo_users_who_can_log_in_with_their_roles(dongshan, demo, cli
     assert grid1.user.first_name == grid1.grid.team.get(role=m.GridTeamMember.Role.GRID_WORKER).name
     assert membership("gate").role == Role.CHECKPOINT_VOLUNTEER and membership("gate").community == dongshan
     assert membership("courier").role == Role.DELIVERY_VOLUNTEER and membership("courier").community == dongshan
+    group1 = membership("group1")
+    assert group1.role == Role.GROUP_LEADER and group1.group.number == 1 and group1.community == dongshan
     root = get_user_model().objects.get(username="root")
     assert root.is_superuser and root.is_staff and not root.memberships.exists()
     assert not get_user_model().objects.filter(is_superuser=True).exclude(username="root").exists()
@@ -225,7 +227,7 @@ def test_it_builds_nothing_with_if_empty_when_a_community_exists_but_shows_the_l
 def test_it_prints_the_demo_logins(dongshan):
     out = io.StringIO()
     call_command("demo", "--logins", stdout=out)
-    for username in ("admin", "officer", "grid1", "gate", "courier", "root"):
+    for username in ("admin", "officer", "grid1", "gate", "courier", "group1", "root"):
         assert re.search(rf"^\s+{username}\s+fangxian-{username}\s", out.getvalue(), re.M), out.getvalue()
     get_user_model().objects.filter(username="gate").update(password="!")
     out = io.StringIO()

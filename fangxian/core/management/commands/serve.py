@@ -4,7 +4,10 @@ TLS: put a reverse proxy (nginx, Caddy) with HTTPS in front, or pass --certfile 
 --keyfile; the checkpoint console needs a secure context (HTTPS or localhost).
 """
 
+import atexit
 import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -20,8 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--certfile")
         parser.add_argument("--keyfile")
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument("--with-worker", action="store_true",
+                            help="also run `fangxian worker` (background tasks such as the roster solver) "
+                                 "beside the server, stopped with it; for one machine, as `make run` does")
 
-    def handle(self, *args, bind, workers, threads, certfile, keyfile, no_collectstatic, **options):
+    def handle(self, *args, bind, workers, threads, certfile, keyfile, no_collectstatic, with_worker, **options):
         from gunicorn.app.base import BaseApplication
 
         from fangxian.wsgi import application
@@ -45,5 +51,8 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        if with_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "fangxian.cli", "worker"])
+            atexit.register(worker.terminate)
         self.stdout.write(f"Fangxian: http{'s' if certfile else ''}://{bind}/")
         Server().run()

@@ -10,6 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangxian.access.demo import demo_access
+from fangxian.duty.demo_rosters import demo_rosters
+from fangxian.duty.demo_volunteers import demo_volunteers
+from fangxian.incidents.demo import demo_incidents
+from fangxian.reports.demo import demo_reports
 from fangxian.registry.demo import DEMO_COMMUNITY_CODE, demo_build, demo_logins
 from fangxian.registry.models import Community
 
@@ -55,10 +59,18 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if options["verbosity"] > 1 or scale > 1 else None)
-                # Checkpoints and passes for Dongshan only: enough to try the console.
-                access = demo_access(community=Community.objects.get(code=DEMO_COMMUNITY_CODE))
+                # Checkpoints, passes, volunteers, incidents and reports for Dongshan only:
+                # enough to try every page.
+                dongshan = Community.objects.get(code=DEMO_COMMUNITY_CODE)
+                access = demo_access(community=dongshan)
+                volunteers = demo_volunteers(dongshan)
+                demo_incidents(community=dongshan)
+                reports = demo_reports(dongshan)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # The published duty roster: the solver works for some seconds, outside the
+        # transaction so that a slow machine keeps everything else.
+        rosters = demo_rosters(dongshan)
         seconds = time.monotonic() - started
         if options["verbosity"] == 0:
             return
@@ -67,6 +79,8 @@ class Command(BaseCommand):
             (_("Communities"), summary.communities), (_("Buildings"), summary.buildings),
             (_("Dwellings"), summary.dwellings), (_("People"), summary.people),
             (_("Checkpoints"), access["checkpoints"]), (_("Passes"), access["passes"]),
+            (_("Volunteers"), volunteers["volunteers"] + volunteers["staff"]),
+            (_("Duty shifts"), rosters.get("shifts", 0)), (_("Daily reports"), reports["reports"]),
         ):
             self.stdout.write(f"  {label}: {count:,}")
         self._print_logins(summary.users)
