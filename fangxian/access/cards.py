@@ -8,63 +8,23 @@ font file to install) or an installed TrueType font, embedded; ten cards to an A
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from fangxian.core.pdf import chinese_font, draw_qr, printable, qr
 from fangxian.core.personal import mask_name
 
 from .models import Pass
 from .services import pass_qr_text, signing_key_current
 
-# A Chinese TrueType font installed on the machine is embedded (a subset), so the card prints
-# the same from any viewer; without one, reportlab's built-in CID font, which the viewer must
-# supply (Adobe Reader and most printers' drivers do).
-TTF_CANDIDATES = (
-    ("WenQuanYiMicroHei", Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")),
-    ("WenQuanYiZenHei", Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")),
-)
-CID_FONT = "STSong-Light"
 COLUMNS, ROWS = 2, 5
 CARD_W, CARD_H = 90 * mm, 54 * mm
 GAP_X, GAP_Y = 6 * mm, 3 * mm
 CARDS_PER_PAGE = COLUMNS * ROWS
-_font_name: str | None = None
-
-
-def _font() -> str:
-    global _font_name
-    if _font_name is None:
-        for name, path in TTF_CANDIDATES:
-            if path.exists():
-                try:
-                    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
-                except Exception:  # an unreadable font file: try the next, then the CID font
-                    continue
-                _font_name = name
-                break
-        else:
-            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-            _font_name = CID_FONT
-    return _font_name
-
-
-def _printable(text: str) -> str:
-    """STSong-Light has no U+00B7 middle dot (as in 阿依古丽·买买提): use the CJK one."""
-    return text.replace("·", "・") if _font() == CID_FONT else text
-
-
-def qr(text: str) -> segno.QRCode:
-    # Level M: a card in a pocket gets scuffed; Base45 fits the alphanumeric mode.
-    return segno.make_qr(text, error="m", boost_error=False)
 
 
 def qr_svg(text: str, *, scale: int = 8) -> str:
@@ -93,31 +53,8 @@ def card_lines(pass_: Pass) -> dict:
     }
 
 
-def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
-    """The QR as vector squares (one rectangle per horizontal run of dark modules)."""
-    code = qr(text)
-    matrix = [list(row) for row in code.matrix]
-    border = 2
-    count = len(matrix) + 2 * border
-    module = size / count
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.rect(x, y, size, size, stroke=0, fill=1)
-    pdf.setFillColorRGB(0, 0, 0)
-    for r, row in enumerate(matrix):
-        top = y + size - (r + border + 1) * module
-        c = 0
-        while c < len(row):
-            if row[c] & 1:
-                start = c
-                while c < len(row) and row[c] & 1:
-                    c += 1
-                pdf.rect(x + (start + border) * module, top, (c - start) * module, module, stroke=0, fill=1)
-            else:
-                c += 1
-
-
 def _draw_card(pdf: canvas.Canvas, pass_: Pass, x: float, y: float, keys: dict) -> None:
-    font = _font()
+    font = chinese_font()
     lines = card_lines(pass_)
     pdf.setStrokeColorRGB(0.55, 0.55, 0.55)
     pdf.setLineWidth(0.4)
@@ -127,7 +64,7 @@ def _draw_card(pdf: canvas.Canvas, pass_: Pass, x: float, y: float, keys: dict) 
     qr_size = CARD_H - 6 * mm
     if pass_.community_id not in keys:
         keys[pass_.community_id] = signing_key_current(community=pass_.community)
-    _draw_qr(pdf, pass_qr_text(pass_, key=keys[pass_.community_id]), x + 2 * mm, y + 3 * mm, qr_size)
+    draw_qr(pdf, pass_qr_text(pass_, key=keys[pass_.community_id]), x + 2 * mm, y + 3 * mm, qr_size)
     left = x + qr_size + 4 * mm
     top = y + CARD_H - 8 * mm
     pdf.setFillColorRGB(0.70, 0.15, 0.12)
@@ -135,13 +72,13 @@ def _draw_card(pdf: canvas.Canvas, pass_: Pass, x: float, y: float, keys: dict) 
     pdf.drawString(left, top, _("Pass") + "  " + lines["kind"])
     pdf.setFillColorRGB(0, 0, 0)
     pdf.setFont(font, 15)
-    pdf.drawString(left, top - 8 * mm, _printable(lines["name"]))
+    pdf.drawString(left, top - 8 * mm, printable(lines["name"]))
     pdf.setFont(font, 9)
     rows = [lines["estate"], lines["place"], _("Valid until %(date)s") % {"date": lines["valid_until"]},
             lines["community"], "No. " + lines["number"]]
     for i, text in enumerate(rows):
         pdf.drawString(left, top - 15 * mm - i * 5 * mm,
-                       _fit(pdf, _printable(text), font, 9, x + CARD_W - 2 * mm - left))
+                       _fit(pdf, printable(text), font, 9, x + CARD_W - 2 * mm - left))
 
 
 def _fit(pdf: canvas.Canvas, text: str, font: str, size: float, width: float) -> str:
@@ -169,7 +106,7 @@ def cards_pdf(passes: list[Pass], *, title: str) -> bytes:
         y = page_h - margin_y - (row + 1) * CARD_H - row * GAP_Y
         _draw_card(pdf, pass_, x, y, keys)
     if not passes:
-        pdf.setFont(_font(), 12)
+        pdf.setFont(chinese_font(), 12)
         pdf.drawString(20 * mm, page_h - 30 * mm, _("No valid passes to print."))
     pdf.showPage()
     pdf.save()

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from fangxian.access.cards import _font
+from fangxian.core.pdf import chinese_font
 
 from .roster_selectors import plan_grid
 
@@ -31,7 +31,7 @@ def _day(date) -> str:
 
 
 def roster_pdf(plan, assignments, *, by: str = "checkpoint") -> bytes:
-    font = _font()
+    font = chinese_font()
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
     head = ParagraphStyle("head", fontName=font, fontSize=8, leading=10, textColor=colors.white)

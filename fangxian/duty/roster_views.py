@@ -28,6 +28,7 @@ from fangxian.access.models import Checkpoint
 from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
+from fangxian.core.public import private_page
 from fangxian.registry.models import Community
 
 from . import roster_excel, roster_pdf
@@ -70,10 +71,8 @@ def _community(request, scope) -> Community | None:
 
 
 def _private(response):
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    return response
+    response["Cache-Control"] = "no-store"  # one person's shifts: not kept by a shared phone's cache
+    return private_page(response)
 
 
 # -- shift templates ---------------------------------------------------------------------

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
+from fangxian.core.public import private_page, rate_limited
 from fangxian.core.scope import scope_of
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 from fangxian.registry.forms import RevealForm
 from fangxian.registry.models import Community, ResidentialGroup
-from fangxian.returnees.pdfs import _centered, _document, _finish
-from fangxian.returnees.views import _private, _rate_limited
+from fangxian.core.pdf import centered, document, draw_qr, finish
 
 from . import volunteer_selectors as selectors
 from . import volunteer_services as services
@@ -88,7 +88,7 @@ def signup(request, code):
     status = 200
     if request.method == "POST":
         form = SignUpForm(request.POST, community=community)
-        if _rate_limited(request, "volunteer-signup", SIGNUP_POSTS_PER_HOUR):
+        if rate_limited(request, "volunteer-signup", SIGNUP_POSTS_PER_HOUR):
             form.is_valid()
             form.add_error(None, _("Too many sign-ups from this network: try again in an hour, or ask the "
                                    "community office."))
@@ -102,13 +102,13 @@ def signup(request, code):
                 attach_errors(form, error)
                 status = 400
             else:
-                return _private(render(request, "duty/signup_done.html", {
+                return private_page(render(request, "duty/signup_done.html", {
                     "community": community, "volunteer": volunteer, "created": created}))
         else:
             status = 400
     else:
         form = SignUpForm(community=community)
-    return _private(render(request, "duty/signup.html", {
+    return private_page(render(request, "duty/signup.html", {
         "form": form, "community": community, "consent_version": services.CONSENT_VERSION,
         "min_age": services.MIN_AGE}, status=status))
 
@@ -118,23 +118,22 @@ def _poster_pdf(*, community, url: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
-    from fangxian.access.cards import _draw_qr
 
     title = _("Volunteers wanted")
-    buffer, pdf = _document(title)
+    buffer, pdf = document(title)
     width, height = A4
-    _centered(pdf, community.name, height - 40 * mm, 26, width)
-    _centered(pdf, title, height - 58 * mm, 34, width)
+    centered(pdf, community.name, height - 40 * mm, 26, width)
+    centered(pdf, title, height - 58 * mm, 34, width)
     size = 120 * mm
-    _draw_qr(pdf, url, (width - size) / 2, height - 70 * mm - size, size)
+    draw_qr(pdf, url, (width - size) / 2, height - 70 * mm - size, size)
     y = height - 80 * mm - size
     for line in (_("Help guard our community: scan the code to sign up as a volunteer."),
                  _("Checkpoint duty, deliveries, visits: the community office will call you."),
                  _("Volunteers are 18 or older."),
                  url):
-        _centered(pdf, line, y, 14 if line != url else 10, width)
+        centered(pdf, line, y, 14 if line != url else 10, width)
         y -= 10 * mm
-    return _finish(buffer, pdf)
+    return finish(buffer, pdf)
 
 
 @volunteer_view

@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.lib.styles import ParagraphStyle
 
-from fangxian.access.cards import _font, _printable
+from fangxian.core.pdf import chinese_font, printable
 
 from .models import ZERO_FIELDS
 from .sections import sections
@@ -125,7 +125,7 @@ def _unit_rows(units: list[dict]) -> list[list]:
 
 def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
     """An A4 landscape PDF of the same layout; eight units to a page, the figure labels repeated."""
-    font = _font()
+    font = chinese_font()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
                                  topMargin=10 * mm, bottomMargin=8 * mm, title=title, author=_("Fangxian"))
@@ -136,16 +136,16 @@ def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
         chunk = units[start:start + PDF_UNITS_PER_PAGE]
         if start:
             story.append(PageBreak())
-        story.append(Paragraph(_printable(title), heading))
-        data = [[_printable(_("Figure"))] + [_printable(u["name"]) for u in chunk],
-                [_printable(_("Status"))] + [_printable(u["status"]) for u in chunk]]
+        story.append(Paragraph(printable(title), heading))
+        data = [[printable(_("Figure"))] + [printable(u["name"]) for u in chunk],
+                [printable(_("Status"))] + [printable(u["status"]) for u in chunk]]
         section_rows = []
         for row in _unit_rows(chunk):
             if len(row) == 1:
                 section_rows.append(len(data))
-                data.append([_printable(row[0])] + [""] * len(chunk))
+                data.append([printable(row[0])] + [""] * len(chunk))
             else:
-                data.append([_printable(row[0])] + ["—" if v is None else str(v) for v in row[1:]])
+                data.append([printable(row[0])] + ["—" if v is None else str(v) for v in row[1:]])
         table = Table(data, colWidths=[62 * mm] + [26 * mm] * len(chunk), repeatRows=2, hAlign="LEFT")
         style = [
             ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7.5),
@@ -162,6 +162,6 @@ def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
         table.setStyle(TableStyle(style))
         story.append(table)
     for note in notes:  # the texts filled in, under the table
-        story.append(Paragraph(_printable(note), body))
+        story.append(Paragraph(printable(note), body))
     document.build(story)
     return buffer.getvalue()

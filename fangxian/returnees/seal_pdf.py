@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from fangxian.access.cards import _font, _printable
+from fangxian.core.pdf import chinese_font, printable
 from fangxian.registry.models import Dwelling
 
 RED = (0.75, 0.1, 0.08)
@@ -53,7 +53,7 @@ def _place(dwelling: Dwelling) -> str:
 
 
 def _draw_strip(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float, y: float, w: float, h: float):
-    font = _font()
+    font = chinese_font()
     community = dwelling.building.community.name
     pdf.setStrokeColorRGB(*RED)
     pdf.setLineWidth(2)
@@ -67,18 +67,18 @@ def _draw_strip(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float, 
     for cx in (x + 5 * mm + big / 2, x + w - 5 * mm - big / 2):
         pdf.drawCentredString(cx, y + (h - big * 0.75) / 2, SEAL_CHARACTER)
     pdf.setFont(font, 20)
-    pdf.drawCentredString(x + w / 2, y + h - 15 * mm, _printable(community))
+    pdf.drawCentredString(x + w / 2, y + h - 15 * mm, printable(community))
     pdf.setFont(font, 14)
     pdf.drawCentredString(x + w / 2, y + h - 24 * mm, _("Epidemic prevention and control"))
     pdf.setFillColorRGB(0, 0, 0)
     pdf.setFont(font, 13)
-    pdf.drawCentredString(x + w / 2, y + 15 * mm, _printable(_place(dwelling)))
+    pdf.drawCentredString(x + w / 2, y + 15 * mm, printable(_place(dwelling)))
     pdf.setFont(font, 12)
     pdf.drawCentredString(x + w / 2, y + 7 * mm, _("Sealed on %(date)s") % {"date": _date_text(day)})
 
 
 def _draw_notice(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float, top: float, w: float) -> None:
-    font = _font()
+    font = chinese_font()
     building = dwelling.building
     community = building.community.name
     group = building.estate.group.name
@@ -89,7 +89,7 @@ def _draw_notice(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float,
     size, leading = 17, 11 * mm
     y = top - 34 * mm
     pdf.setFont(font, size)
-    pdf.drawString(x, y, _printable(_("To the household of %(place)s:") % {"place": _place(dwelling)}))
+    pdf.drawString(x, y, printable(_("To the household of %(place)s:") % {"place": _place(dwelling)}))
     y -= leading * 1.3
     paragraphs = [
         _("To protect everyone in the community during the epidemic, the door of this home has been "
@@ -100,7 +100,7 @@ def _draw_notice(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float,
     ]
     for paragraph in paragraphs:
         indent = 2 * size  # two characters, as a Chinese paragraph starts
-        for i, line in enumerate(_wrap(pdf, _printable(paragraph), font, size, w - indent)):
+        for i, line in enumerate(_wrap(pdf, printable(paragraph), font, size, w - indent)):
             pdf.drawString(x + (indent if i == 0 else 0), y, line)
             y -= leading
         y -= leading * 0.3
@@ -111,7 +111,7 @@ def _draw_notice(pdf: canvas.Canvas, dwelling: Dwelling, day: dt.date, x: float,
     pdf.setLineWidth(0.8)
     pdf.line(line_from, y - 1.5 * mm, min(line_from + 80 * mm, x + w), y - 1.5 * mm)  # written in by hand
     y -= leading * 2.5
-    pdf.drawRightString(x + w, y, _printable(community))
+    pdf.drawRightString(x + w, y, printable(community))
     pdf.drawRightString(x + w, y - leading, _date_text(day))
 
 
@@ -139,7 +139,7 @@ def seals_pdf(dwellings: list[Dwelling], *, day: dt.date | None = None, title: s
         pdf.setDash()
         _draw_notice(pdf, dwelling, day, margin + 10 * mm, cut - 6 * mm, page_w - 2 * margin - 20 * mm)
     if not dwellings:
-        pdf.setFont(_font(), 12)
+        pdf.setFont(chinese_font(), 12)
         pdf.drawString(20 * mm, page_h - 30 * mm, _("No rooms to print."))
     pdf.showPage()
     pdf.save()

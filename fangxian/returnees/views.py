@@ -8,7 +8,6 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -23,6 +22,7 @@ from fangxian.access.cards import qr_svg
 from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
+from fangxian.core.public import private_page, rate_limited
 from fangxian.registry.models import Community, Subdistrict
 from fangxian.registry.views import registry_view
 
@@ -33,30 +33,6 @@ from .models import BulkReview, CheckIn, MoveInSlip, Quarantine, Registration, R
 REGISTRATION_POSTS_PER_HOUR = 20
 
 
-def _private(response):
-    response["X-Robots-Tag"] = "noindex"
-    # Not "no-referrer": with it Chromium sends "Origin: null" on the page's own form posts and
-    # Django's CSRF check refuses them. "same-origin" still keeps the token in the address
-    # from any other site.
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_limited(request, bucket: str, limit: int) -> bool:
-    """True once an address has made `limit` posts to `bucket` this hour (the cache counts)."""
-    key = f"fx-rate:{bucket}:{_client_ip(request)}:{timezone.now():%Y%m%d%H}"
-    if cache.add(key, 1, timeout=3600):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return False
-    return count > limit
 
 
 # -- self-registration (public) ----------------------------------------------------------
@@ -66,11 +42,11 @@ def register(request, code):
     community = get_object_or_404(Community, code=code)
     if request.method == "POST":
         form = RegistrationForm(request.POST, community=community)
-        if _rate_limited(request, "register", REGISTRATION_POSTS_PER_HOUR):
+        if rate_limited(request, "register", REGISTRATION_POSTS_PER_HOUR):
             form.is_valid()
             form.add_error(None, _("Too many registrations from this network: try again in an hour, "
                                    "or ask your grid worker."))
-            return _private(render(request, "returnees/register.html",
+            return private_page(render(request, "returnees/register.html",
                                    {"form": form, "community": community,
                                     "consent_version": services.CONSENT_VERSION}, status=429))
         valid = form.is_valid()  # the room is looked up; the service checks everything else
@@ -84,12 +60,12 @@ def register(request, code):
                     error = ValidationError({k: v for k, v in error.error_dict.items() if k != "dwelling"})
                 attach_errors(form, error)
             else:  # valid: the service refuses a registration without a dwelling or arrival date
-                return _private(render(request, "returnees/register_done.html", {
+                return private_page(render(request, "returnees/register_done.html", {
                     "community": community, "registration": registration,
                     "companions": registration.companions.count()}))
     else:
         form = RegistrationForm(community=community)
-    return _private(render(request, "returnees/register.html", {
+    return private_page(render(request, "returnees/register.html", {
         "form": form, "community": community, "consent_version": services.CONSENT_VERSION}))
 
 
@@ -269,7 +245,7 @@ def slip_phone(request, code):
         raise Http404
     slip = get_object_or_404(MoveInSlip.objects.select_related(
         "person", "registration__community", "registration__dwelling__building__estate"), code=code)
-    return _private(render(request, "returnees/slip_phone.html", {
+    return private_page(render(request, "returnees/slip_phone.html", {
         "slip": slip, "name": mask_name(slip.person.name), "dwelling": slip.registration.dwelling,
         "qr": mark_safe(qr_svg(services.slip_qr_text(slip), scale=8)),  # segno's own SVG markup
     }))
@@ -392,7 +368,7 @@ def checkin(request, token):
     done = None
     if request.method == "POST" and quarantine.is_open:
         form = CheckInForm(request.POST)
-        if _rate_limited(request, "checkin", 60):
+        if rate_limited(request, "checkin", 60):
             form.is_valid()
             form.add_error(None, _("Too many check-ins from this network: try again later."))
         elif form.is_valid():
@@ -407,7 +383,7 @@ def checkin(request, token):
                 form = CheckInForm(initial={"event_id": uuid.uuid4()})
     else:
         form = CheckInForm(initial={"event_id": uuid.uuid4()})
-    return _private(render(request, "returnees/checkin.html", {
+    return private_page(render(request, "returnees/checkin.html", {
         "quarantine": quarantine, "form": form, "done": done, "name": mask_name(quarantine.person.name),
         "recent": quarantine.checkins.all()[:6],
     }))

@@ -16,6 +16,13 @@ from tests.duty.matrix_rosters import roster_community
 TZ = timezone.get_default_timezone()
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The texts below are the English ones (Chinese is the default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+
 def at(y, m, d, h, mi=0):
     return dt.datetime(y, m, d, h, mi, tzinfo=TZ)
 

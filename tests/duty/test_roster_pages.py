@@ -15,6 +15,13 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 MONDAY = dt.date(2026, 2, 2)
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The texts below are the English ones (Chinese is the default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+
 @pytest.fixture
 def tiny(two_grids):
     roster_community(two_grids)

@@ -14,6 +14,13 @@ from tests.duty.matrix_rosters import roster_community
 MONDAY = dt.date(2026, 2, 2)
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The texts below are the English ones (Chinese is the default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+
 @pytest.fixture
 def tiny(two_grids):
     return roster_community(two_grids, lead=True)

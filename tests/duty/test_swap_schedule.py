@@ -11,6 +11,13 @@ from fangxian.duty.models import Assignment, SwapRequest
 from tests.duty.matrix_rosters import published_plan, roster_community
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The texts below are the English ones (Chinese is the default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+
 @pytest.fixture
 def week(two_grids):
     roster_community(two_grids)
