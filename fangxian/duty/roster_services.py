@@ -162,7 +162,7 @@ def _solve_watched(plan: RosterPlan, problem, solve):
 
     def run():
         try:
-            outcome["result"] = solve(problem, seconds=plan.seconds, on_progress=on_progress, workers=2)
+            outcome["result"] = solve(problem, seconds=plan.seconds, on_progress=on_progress, workers=2, stop=stop)
         except BaseException as error:  # handed to the waiting thread, which raises it
             outcome["error"] = error
 

@@ -106,11 +106,11 @@ def test_it_stops_when_asked(tiny):
     services.plan_stop(user=tiny.users["carol"], plan=plan)  # pressed while it was queued
     seen = []
 
-    def slow_solve(problem, *, seconds, on_progress, workers=None):
+    def slow_solve(problem, *, seconds, on_progress, workers=None, stop):
         for i in range(200):  # a better roster every 50 ms, as long as nobody stops it
             seen.append(i)
             if on_progress(Progress(objective=100 - i, bound=0, seconds=i / 20, seconds_left=10, assignments=[],
-                                    shortfall=0)):
+                                    shortfall=0)) or stop.is_set():
                 return Result(status="feasible", objective=100 - i, bound=0, assignments=[], shortfalls=[],
                               penalties={}, first_feasible_seconds=0, seconds=i / 20, stopped=True)
             time.sleep(0.05)
