@@ -178,7 +178,7 @@ def volunteer_export(request, scope):
     sheet = book.create_sheet(_("Volunteers"))
     sheet.append([_("Name"), _("Kind"), _("Status"), _("Mobile"), _("Year of birth"), _("Residential group"),
                   _("Preferred checkpoint"), *[str(label) for _f, label in selectors.SKILL_FILTERS],
-                  _("Time bands a week"), _("Community"), _("Signed up")])
+                  _("Time bands a week"), _("Community"), _("Signed up on")])
     for v in volunteers[:EXPORT_MAX_ROWS]:
         sheet.append([
             v.name, v.get_kind_display(), v.get_status_display(), v.phone_masked, v.birth_year,

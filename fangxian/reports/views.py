@@ -34,7 +34,7 @@ STATE_LABELS = {
     "submitted": gettext_lazy("Submitted"),
     "draft": gettext_lazy("Draft, not yet submitted"),
     "not_yet": gettext_lazy("Not yet"),
-    "missing": gettext_lazy("Missing"),
+    "missing": gettext_lazy("Not reported"),
 }
 HISTORY_DAYS = 30
 

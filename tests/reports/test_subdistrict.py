@@ -54,7 +54,7 @@ def test_it_flags_a_missing_report_after_the_deadline_and_not_before(client, rep
     client.force_login(reported.users["dave"])
     frozen.now = at(16, 59)
     page = client.get(reverse("reports:day") + f"?day={TODAY}").content.decode()
-    assert "Not yet" in page and "Missing" not in page
+    assert "Not yet" in page and "Not reported" not in page
     frozen.now = at(17, 0)
     page = client.get(reverse("reports:day") + f"?day={TODAY}").content.decode()
     assert "1 community has not reported by its deadline." in page
@@ -105,7 +105,7 @@ def test_it_exports_the_day_to_excel_with_the_same_figures(client, reported, fro
     view = selectors.day_view([reported.community, reported.other], TODAY, now=at(18))
     assert rows[reported.community.name][people] == view.rows[0].figures["population"]["people"] == 2
     assert rows[reported.other.name][people] == 4
-    assert rows[reported.other.name][1] == "Missing"
+    assert rows[reported.other.name][1] == "Not reported"
     assert rows["Total"][people] == 6 and rows["Total"][suspected] == 1
     assert "Population" in [cell.value for cell in sheet[2]]  # the grouped header row
 

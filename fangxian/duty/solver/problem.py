@@ -78,7 +78,7 @@ class Weights:
     elderly_on_night: int = 0  # per night shift worked by someone elderly
     not_young_on_night: int = 0  # per night shift worked by someone outside the young band
     other_post: int = 0  # per shift worked away from one's preferred post
-    fairness_shifts: int = 0  # per unit of (most − fewest) shifts among the staff who work
+    fairness_shifts: int = 0  # per unit of (most − fewest) shifts among the staff who may work them
     fairness_nights: int = 0  # per unit of (most − fewest) night shifts
     pair_apart: int = 0  # per shift one of a pair works without the other beside them
     change: int = 0  # re-planning: per published assignment changed or removed
