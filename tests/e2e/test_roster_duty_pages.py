@@ -55,7 +55,7 @@ def test_it_shows_every_roster_page_on_a_phone_and_a_desktop(live_server, cast, 
     both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.solving.pk]), "roster-progress")
     assert desktop.locator("#progress progress").count() == 1
     both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.replan.pk]), "roster-replan-result")
-    changes = desktop.locator("section.card", has_text="What changes for whom").inner_text()
+    changes = desktop.locator("section.card", has_text="各人变动").inner_text()
     assert "李组长" in changes and "−" in changes
     both(phone, desktop, live_server, reverse("duty:roster_replan", args=[cast.plan.pk]), "roster-replan-form")
     both(phone, desktop, live_server, reverse("duty:roster_plan_create"), "roster-create")
@@ -68,7 +68,7 @@ def test_it_shows_every_roster_page_on_a_phone_and_a_desktop(live_server, cast, 
     # publish the re-plan through its confirm dialog
     desktop.goto(live_server.url + reverse("duty:roster_plan_detail", args=[cast.replan.pk]))
     desktop.once("dialog", lambda dialog: dialog.accept())
-    desktop.get_by_role("button", name="Publish").click()
+    desktop.get_by_role("button", name="发布").click()
     desktop.wait_for_selector(".messages .success")
     cast.plan.refresh_from_db()
     assert cast.plan.status == RosterPlan.Status.SUPERSEDED
@@ -85,7 +85,7 @@ def test_it_lets_a_volunteer_read_their_shifts_and_ask_for_a_swap(live_server, c
     shot(phone, "phone-duty-swap-request")
     phone.select_option("select[name=to_volunteer]", index=1)
     phone.fill("input[name=reason]", "孩子生病")
-    phone.get_by_role("button", name="Ask for the swap").click()
+    phone.get_by_role("button", name="申请换班").click()
     phone.wait_for_selector(".messages .success")
     shot(phone, "phone-duty-schedule-swap-asked")
     swap = SwapRequest.objects.get()
@@ -93,7 +93,7 @@ def test_it_lets_a_volunteer_read_their_shifts_and_ask_for_a_swap(live_server, c
     desktop.goto(live_server.url + reverse("duty:swap_list"))
     shot(desktop, "desktop-duty-swaps")
     desktop.once("dialog", lambda dialog: dialog.accept())
-    desktop.get_by_role("button", name="Approve").click()
+    desktop.get_by_role("button", name="通过").click()
     desktop.wait_for_selector(".messages .success")
     swap.assignment.refresh_from_db()
     assert swap.assignment.volunteer == swap.to_volunteer
@@ -110,7 +110,7 @@ def test_it_checks_in_at_the_console(live_server, cast, phone):
     log_in(phone, live_server, "erin", "pw-erin")
     phone.goto(live_server.url + reverse("duty:attendance_console", args=[cast.checkpoint.pk]))
     shot(phone, "phone-duty-attendance")
-    phone.get_by_role("button", name="Check in").first.click()
+    phone.get_by_role("button", name="签到").first.click()
     phone.wait_for_selector(".messages .success")
     shot(phone, "phone-duty-attendance-done")
     assert Attendance.objects.filter(assignment__volunteer=cast.roster_people[5]).count() == 1

@@ -51,7 +51,7 @@ def test_a_resident_signs_up_on_a_phone_and_the_admin_sees_it(browser, live_serv
     shot(phone, "volunteer-signup-1-filled")
     phone.click("form.stacked button.btn:not([type=button])")
     phone.wait_for_selector("h1")
-    assert "谢谢" in phone.inner_text("main") or "Thank you" in phone.inner_text("main")
+    assert "感谢" in phone.inner_text("main") or "Thank you" in phone.inner_text("main")
     shot(phone, "volunteer-signup-2-done")
     volunteer = Volunteer.objects.get(phone="13912345678")
     assert volunteer.status == Volunteer.Status.PENDING
@@ -66,8 +66,7 @@ def test_a_resident_signs_up_on_a_phone_and_the_admin_sees_it(browser, live_serv
         row = admin.locator("tr.pending:not(.decide-row)", has_text="黄秀英")
         assert row.count() == 1 and "139****5678" in row.inner_text()
         # The approve button is on the screen without scrolling the table sideways.
-        approve = row.locator("xpath=following-sibling::tr[1]").locator("button", has_text="批准").or_(
-            row.locator("xpath=following-sibling::tr[1]").locator("button", has_text="Approve"))
+        approve = row.locator("xpath=following-sibling::tr[1]").get_by_role("button", name="通过", exact=True)
         box = approve.bounding_box()
         assert box and box["x"] + box["width"] <= PHONE["width"], box
         shot(admin, "volunteer-signup-3-admin-list")
