@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -33,7 +31,7 @@ from fangxian.accounts.models import Membership, Role
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import scoped_view
 from fangxian.core.services import audit_object, audit_record
 from fangxian.registry.models import Building, Community, Entrance, Estate, Person
 
@@ -56,23 +54,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
 
 
-def _guard(check):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            scope = scope_of(request)
-            scope.require(check(scope))
-            return view(request, scope, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
-access_view = _guard(selectors.sees_access)  # admins, officers, superusers
-passes_view = _guard(selectors.sees_passes)  # and grid workers
-admin_view = _guard(selectors.edits_access)  # admins and superusers
+access_view = scoped_view(selectors.sees_access)  # admins, officers, superusers
+passes_view = scoped_view(selectors.sees_passes)  # and grid workers
+admin_view = scoped_view(selectors.edits_access)  # admins and superusers
 
 
 def _writable(scope, queryset):

@@ -148,3 +148,28 @@ def scope_of(request) -> Scope:
         scope = Scope.for_user(request.user)
         request._fangxian_scope = scope
     return scope
+
+
+def scoped_view(check=None):
+    """A page for logged-in users whose scope passes `check` (every logged-in user when None);
+    refused with 403 otherwise. The view receives the scope after the request:
+
+        @scoped_view(lambda scope: scope.sees_registry)
+        def person_list(request, scope): ...
+    """
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            scope = scope_of(request)
+            if check is not None:
+                scope.require(check(scope))
+            return view(request, scope, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

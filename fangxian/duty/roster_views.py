@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +28,7 @@ from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
 from fangxian.core.public import private_page
+from fangxian.core.scope import scoped_view
 from fangxian.registry.models import Community
 
 from . import roster_excel, roster_pdf
@@ -41,19 +41,8 @@ from .roster_forms import (
 from .roster_problem import explain, penalty_label, rules_for
 
 
-def roster_view(view):
-    """Logged in, and reads a community: its admins and the subdistrict's officers."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        from fangxian.core.scope import scope_of
-
-        scope = scope_of(request)
-        scope.require(scope.is_superuser or bool(scope.read_community_ids))
-        return view(request, scope, *args, **kwargs)
-
-    return wrapper
+# Logged in, and reads a community: its admins and the subdistrict's officers.
+roster_view = scoped_view(lambda scope: scope.is_superuser or bool(scope.read_community_ids))
 
 
 def _can_write(scope) -> bool:

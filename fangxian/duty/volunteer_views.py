@@ -5,10 +5,8 @@ admins read and write their communities', subdistrict officers read; other roles
 from __future__ import annotations
 
 import io
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +20,7 @@ from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.public import private_page, rate_limited
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import scoped_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 from fangxian.registry.forms import RevealForm
 from fangxian.registry.models import Community, ResidentialGroup
@@ -39,22 +37,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
 
 
-def _guard(check):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            scope = scope_of(request)
-            scope.require(check(scope))
-            return view(request, scope, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
-volunteer_view = _guard(selectors.sees_volunteers)  # admins, officers, superusers
-volunteer_admin_view = _guard(selectors.edits_volunteers)  # admins, superusers
+volunteer_view = scoped_view(selectors.sees_volunteers)  # admins, officers, superusers
+volunteer_admin_view = scoped_view(selectors.edits_volunteers)  # admins, superusers
 
 
 def _writable_communities(scope):

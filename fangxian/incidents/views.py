@@ -7,10 +7,8 @@ writes go through the services, which check the scope again."""
 from __future__ import annotations
 
 import io
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import scoped_view
 from fangxian.core.services import audit_record
 
 from . import selectors, services
@@ -32,15 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
 
 
-def incidents_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        scope = scope_of(request)
-        scope.require(selectors.sees_incidents(scope))
-        return view(request, scope, *args, **kwargs)
-
-    return wrapper
+incidents_view = scoped_view(selectors.sees_incidents)
 
 
 @incidents_view

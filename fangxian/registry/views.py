@@ -3,10 +3,8 @@ and export. Every queryset goes through the request's scope first."""
 
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import scoped_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 
 from . import roster, selectors, services
@@ -26,17 +24,8 @@ from .forms import BuildingForm, DwellingForm, PersonForm, RevealForm
 from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person
 
 
-def registry_view(view):
-    """Logged in, and a role that sees the registry (not a volunteer)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        scope = scope_of(request)
-        scope.require(scope.sees_registry)
-        return view(request, scope, *args, **kwargs)
-
-    return wrapper
+# Logged in, and a role that sees the registry (not a volunteer).
+registry_view = scoped_view(lambda scope: scope.sees_registry)
 
 
 def is_htmx(request) -> bool:

@@ -5,10 +5,8 @@ figure and the deadlines."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import scoped_view
 from fangxian.core.services import audit_object, audit_record
 from fangxian.access.models import Checkpoint
 from fangxian.registry.models import Community, ResidentialGroup
@@ -44,13 +42,7 @@ def clock() -> dt.datetime:
     return timezone.now()
 
 
-def reports_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return view(request, scope_of(request), *args, **kwargs)
-
-    return wrapper
+reports_view = scoped_view()  # each view checks which report the scope may open
 
 
 def reads_reports(scope) -> bool:

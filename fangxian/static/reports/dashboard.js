@@ -125,14 +125,19 @@
 
   function offline(yes) { document.getElementById("wall-offline").hidden = !yes; }
 
+  var inFlight = false;  // one request at a time: the timer, "back online" and a manual refresh may meet
+
   function fetchData() {
+    if (inFlight) { return; }
+    inFlight = true;
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}, cache: "no-store"})
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
       .then(function (data) { show(data); offline(false); })
-      .catch(function () { offline(true); });
+      .catch(function () { offline(true); })
+      .finally(function () { inFlight = false; });
   }
 
   function tick() {
