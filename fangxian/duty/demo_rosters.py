@@ -1,6 +1,6 @@
 """Rosters for the demo community: three shifts at every checkpoint (08–16, 16–24, 00–08)
-and a leader on duty 08–20, the default rules, and a 14-day roster from today solved for a
-few seconds and published, so that schedules, the check-in page and the no-show list have
+and a leader on duty 08–20, the default rules, and a 7-day roster from today solved for
+20 seconds and published, so that schedules, the check-in page and the no-show list have
 something to show. Run after demo_access (checkpoints) and demo_volunteers (people)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .roster_services import plan_create, plan_publish, plan_solve
 SHIFTS = ((8, 16), (16, 0), (0, 8))
 
 
-def demo_rosters(community: Community, *, days: int = 14, seconds: int = 15, solve: bool = True) -> dict:
+def demo_rosters(community: Community, *, days: int = 7, seconds: int = 20, solve: bool = True) -> dict:
     today = timezone.localdate()
     templates = 0
     for checkpoint in Checkpoint.objects.filter(community=community, active=True):
