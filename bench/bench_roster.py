@@ -1,6 +1,6 @@
 """The duty roster solver on the Curtois & Qu benchmark and on a community roster.
 
-Figures, one per instance of ../shared/rostering/curtois/ at 60 s each: the objective reached,
+Figures, one per instance of bench/curtois/ (from ../shared/rostering/) at 60 s each: the objective reached,
 beside the floor of the README's plain CP-SAT baseline (best known × (1 + its gap)), so ratio
 < 1 means better than that baseline; extras give our gap to the best known value, the
 baseline's gap and the seconds to the first feasible roster. The instance is read by the same
@@ -23,7 +23,7 @@ from bench.common import emit, figure
 from fangxian.duty.solver import curtois, solve
 from fangxian.duty.solver.synthetic import community_problem
 
-INSTANCES = Path(__file__).resolve().parents[1].parent / "shared" / "rostering" / "curtois"
+INSTANCES = Path(__file__).resolve().parent / "curtois"  # a copy of ../shared/rostering/curtois
 # instance → (best known, README baseline gap % at 60 s on 2 cores)
 BEST_KNOWN = {
     "Instance1": (607, 0.0), "Instance2": (828, 0.6), "Instance4": (1716, 0.5),

@@ -29,24 +29,31 @@ def demo_incidents(*, community: Community) -> dict:
     """Six incidents in Dongshan: new, assigned, in progress and closed, reported over the last
     two days by the demo grid worker and volunteer, handled by the demo admin."""
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=["admin", "grid1", "gate"])}
+    # Only the demo users who belong to this community: a demo user left from an earlier
+    # registry (its memberships gone) may not be assigned here.
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "grid1", "gate"],
+                                                         memberships__community=community).distinct()}
     admin = users.get("admin")
-    reporters = [users.get("grid1"), users.get("gate")]
+    reporters = [user for user in (users.get("grid1"), users.get("gate")) if user is not None]
     root = Scope(user_id=None, is_superuser=True)
     buildings = list(Building.objects.filter(community=community).select_related("estate").order_by("pk")[:6])
     now = timezone.now()
     made = 0
+    if not reporters:
+        return {"incidents": 0}
     for n, (title, location, urgency, hours, steps) in enumerate(DEMO):
+        if admin is None:  # nobody to handle them: they stay as reported
+            steps = ()
         building = buildings[n % len(buildings)] if buildings and not location else None
         incident = services.incident_report(
-            scope=root, user=reporters[n % 2], community=community, title=title, location=location,
+            scope=root, user=reporters[n % len(reporters)], community=community, title=title, location=location,
             urgency=urgency, building=building)
         reported = now - dt.timedelta(hours=hours)
         times = {"reported_at": reported}
         for step, minutes in steps:
             if step == "assign":
                 services.incident_assign(scope=root, user=admin, incident=incident, assignee=reporters[0],
-                                         department="社区工作站" if n % 2 or reporters[0] is None else "")
+                                         department="社区工作站" if n % 2 else "")
             elif step == "note":
                 services.incident_report_in(scope=root, user=reporters[0], incident=incident,
                                             note="已到现场处置，正在跟进。")

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from fangxian.duty.solver import curtois
 from tests.duty.curtois_check import check
 
-INSTANCES = Path(__file__).resolve().parents[2].parent / "shared" / "rostering" / "curtois"
+INSTANCES = Path(__file__).resolve().parents[2] / "bench" / "curtois"  # a copy of ../shared/rostering/curtois
 
 
 @pytest.mark.parametrize("name", ["Instance1", "Instance2"])
