@@ -173,6 +173,7 @@ def test_it_makes_a_demo_roster(two_grids):
     assert demo_rosters(two_grids.community)["roster"] is None  # run twice: nothing more
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection, as in production
 def test_it_runs_the_solver_in_the_database_queued_worker(client, tiny, django_capture_on_commit_callbacks):
     """As in production: the page queues the task in the database; `fangxian worker` runs it."""
     from django_tasks_db.management.commands.db_worker import Worker
