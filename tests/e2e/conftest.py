@@ -30,12 +30,24 @@ def browser():
         browser.close()
 
 
+def close_when_idle(context) -> None:
+    """Close a browser context once its pages have no request in flight: a request still being
+    served when the test ends holds the in-memory test database while it is flushed
+    ("database table is locked")."""
+    for page in context.pages:
+        try:
+            page.wait_for_load_state("networkidle", timeout=5000)
+        except Exception:  # a page that keeps polling: close it anyway after 5 s
+            pass
+    context.close()
+
+
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1)
     page = context.new_page()
     yield page
-    context.close()
+    close_when_idle(context)
 
 
 @pytest.fixture
@@ -43,7 +55,7 @@ def desktop(browser):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     yield page
-    context.close()
+    close_when_idle(context)
 
 
 def shot(page, name: str) -> Path:

@@ -21,7 +21,7 @@ from fangxian.access import passcodec, services
 from fangxian.access.models import FeverAlert, Pass, Scan
 from fangxian.accounts.models import Role
 from tests.access.conftest import make_checkpoint
-from tests.e2e.conftest import CHROMIUM, PHONE, log_in, shot
+from tests.e2e.conftest import CHROMIUM, PHONE, close_when_idle, log_in, shot
 from tests.factories import BuildingFactory, CommunityFactory, DwellingFactory, EstateFactory, PersonFactory, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,7 +132,7 @@ def test_it_scans_offline_survives_a_reload_and_sends_everything_once(browser, l
         # A second round of sending has nothing left to send and changes nothing.
         page.evaluate("window.fxConsole.sync()")
     finally:
-        context.close()
+        close_when_idle(context)
 
     assert Scan.objects.count() == PASSES + 2
     assert Scan.objects.values("event_id").distinct().count() == PASSES + 2
@@ -158,7 +158,7 @@ def test_it_scans_offline_survives_a_reload_and_sends_everything_once(browser, l
         assert "38.1" in card.inner_text() and gate.checkpoint.name in card.inner_text()
         shot(page, "console-fever-alert-seen")
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 def test_it_turns_away_registers_a_visitor_and_admits_by_hand_after_a_lookup(browser, live_server, gate):
@@ -220,7 +220,7 @@ def test_it_turns_away_registers_a_visitor_and_admits_by_hand_after_a_lookup(bro
         assert page.get_attribute("#verdict", "data-verdict") == "green"
         page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'", timeout=20000)
     finally:
-        context.close()
+        close_when_idle(context)
 
     refusal = Scan.objects.get(kind="refusal")
     assert (refusal.direction, refusal.reason, refusal.device_verdict) == ("out", "快递员要求进入", "red")
@@ -258,7 +258,7 @@ def test_it_reads_in_sunlight_and_at_night(browser, live_server, gate, scheme):
         # Nothing on the page is wider than the phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 # -- the bundle: trust, age ----------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_it_takes_bundles_only_from_keys_it_already_trusts(browser, live_server,
         # The old key is no longer trusted once a bundle leaves it out.
         assert _scan(page, services.pass_qr_text(gate.passes[0]), 3)["reason"] == "signature"
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 def test_it_shows_amber_on_missing_or_old_data(browser, live_server, gate):
@@ -372,7 +372,7 @@ def test_it_shows_amber_on_missing_or_old_data(browser, live_server, gate):
         page.click("#verdict-close")
         assert _scan(page, services.pass_qr_text(gate.revoked), 4)["verdict"] == "red"
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 def test_it_lets_an_admin_trust_replaced_keys(browser, live_server, gate):
@@ -392,7 +392,7 @@ def test_it_lets_an_admin_trust_replaced_keys(browser, live_server, gate):
         page.wait_for_function("(v) => document.body.dataset.bundle === String(v)", arg=body["version"] + 1)
         assert page.is_hidden("#retrust")
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 # During a rotation's overlap services.bundle_build signs with the oldest key in force (which
@@ -408,7 +408,7 @@ def test_it_follows_a_key_rotation_on_the_server(browser, live_server, gate):
         time.sleep(1.1)  # bundle_build works in whole seconds: let the new key be in force
         assert _bundle_version(page) > pinned
     finally:
-        context.close()
+        close_when_idle(context)
 
 
 # -- the camera ------------------------------------------------------------------------------
@@ -456,7 +456,7 @@ def test_it_reads_a_pass_with_the_camera(browser, live_server, gate, tmp_path):
         assert page.is_hidden("#camera")
         # The same code in front of the camera is not recorded twice in a row.
         assert page.get_attribute("body", "data-recorded") == "1"
-        context.close()
+        close_when_idle(context)
     finally:
         with_camera.close()
 
@@ -500,7 +500,7 @@ def test_it_deletes_only_what_the_server_acknowledged(browser, live_server, gate
         page.evaluate("window.fxConsole.sync()")
         page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'")
     finally:
-        context.close()
+        close_when_idle(context)
     [stored] = Scan.objects.all()
     assert stored.pass_obj == gate.passes[2] and stored.device_seq == 3
 
@@ -526,5 +526,5 @@ def test_it_keeps_the_events_until_the_volunteer_logs_in_again(browser, live_ser
         page.wait_for_selector("body[data-ready='1']")
         page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'", timeout=20000)
     finally:
-        context.close()
+        close_when_idle(context)
     assert Scan.objects.get().pass_obj == gate.passes[0]
