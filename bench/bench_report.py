@@ -51,7 +51,7 @@ def _measure(scale: int) -> list[dict]:
     from fangxian.registry.demo import demo_build
     from fangxian.registry.models import Community
     from fangxian.reports import selectors
-    from fangxian.reports.sections import day_bounds
+    from fangxian.core.reporting import day_bounds
 
     started = time.perf_counter()
     demo_build(scale=scale)

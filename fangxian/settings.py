@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "fangxian.duty",
     "fangxian.reports",
     "fangxian.incidents",
+    "fangxian.portal",
 ]
 
 MIDDLEWARE = [
@@ -163,7 +164,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "fangxian.core.context_processors.navigation",
+                "fangxian.portal.context_processors.navigation",
             ],
         },
     },

@@ -16,8 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from fangxian.core.scope import Reach, Scope, scope_of
+
 from . import services
-from .selectors import device_checkpoints, device_community_ids
+from .selectors import console_checkpoints
 
 router = Router(tags=["access"])
 
@@ -69,22 +71,22 @@ class SyncOut(Schema):
     acks: list[AckOut]
 
 
-def _device_user(request: HttpRequest):
-    user = getattr(request, "auth", None) or request.user
-    if device_community_ids(user) == set():
-        raise PermissionDenied
-    return user
+def _device_scope(request: HttpRequest) -> Scope:
+    """A checkpoint device: a user (or their token) who runs at least one console."""
+    scope = scope_of(request)
+    scope.require(scope.reaches(Reach.CONSOLE))
+    return scope
 
 
 @router.get("/bundle", response={200: BundleOut, **ERRORS}, summary="The checkpoint bundle")
 def bundle(request, params: Query[BundleParams], response: HttpResponse):
-    user = _device_user(request)
-    checkpoint = get_object_or_404(device_checkpoints(user), pk=params.checkpoint)
+    checkpoint = get_object_or_404(console_checkpoints(_device_scope(request)), pk=params.checkpoint)
     response["Cache-Control"] = "no-store"
     return services.bundle_build(checkpoint=checkpoint)
 
 
 @router.post("/sync", response={200: SyncOut, **ERRORS}, summary="Send a batch of checkpoint events")
 def sync(request, payload: SyncIn):
-    user = _device_user(request)
-    return {"acks": services.scans_sync(device_id=payload.device_id, events=payload.events, user=user)}
+    scope = _device_scope(request)
+    return {"acks": services.scans_sync(device_id=payload.device_id, events=payload.events, user=request.user,
+                                        scope=scope)}

@@ -32,13 +32,13 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import Reach, scope_of
 from fangxian.core.services import audit_record
 from fangxian.core.models import AuditEvent
 from fangxian.registry.models import Person
 
 from .models import Checkpoint, Pass
-from .selectors import device_community_ids
+from .selectors import console_checkpoints
 
 LOOKUP_LIMIT = 20
 
@@ -56,7 +56,7 @@ SHELL_ASSETS = (
 
 
 def console_checkpoint(request, checkpoint_id: int) -> Checkpoint:
-    """The checkpoint, if this user may run its console (selectors.device_community_ids:
+    """The checkpoint, if this user may run its console (selectors.console_checkpoints:
     its volunteers and admins): 404 outside their communities, 403 inside them without
     one of those roles."""
     checkpoint = (
@@ -64,10 +64,10 @@ def console_checkpoint(request, checkpoint_id: int) -> Checkpoint:
     )
     if checkpoint is None:
         raise Http404
-    communities = device_community_ids(request.user)
-    if communities is None or checkpoint.community_id in communities:
+    scope = scope_of(request)
+    if scope.covers(checkpoint.community_id, Reach.CONSOLE):
         return checkpoint
-    if checkpoint.community_id in scope_of(request).member_community_ids:
+    if scope.covers(checkpoint.community_id, Reach.MEMBER):
         raise PermissionDenied
     raise Http404
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.reports.sections import Figure, Section, count_by, day_bounds, merge, register
+from fangxian.core.reporting import Figure, Section, count_by, day_bounds, merge
 
 from .models import FeverAlert, Pass, Scan
 
@@ -72,18 +72,20 @@ def fever_by_checkpoint(community_ids: list[int], day: dt.date):
     return _fever(community_ids, day, BY_CHECKPOINT)
 
 
-register(Section(
+CHECKPOINTS = Section(
     key="checkpoints", title=_("Checkpoints and passes"), order=50,
     figures=[Figure("passages", _("Passages"), kind="today"), Figure("refusals", _("Refusals"), kind="today"),
              Figure("passes_issued", _("Passes issued"), kind="today"),
              Figure("passes_revoked", _("Passes revoked"), kind="today")],
     compute=checkpoints, compute_by_group=checkpoints_by_group,
     compute_by_checkpoint=checkpoints_by_checkpoint,
-))
-register(Section(
+)
+FEVER = Section(
     key="fever", title=_("Fever alerts"), order=60,
     figures=[Figure("alerts_raised", _("Raised today"), kind="today"),
              Figure("alerts_open", _("Still open")),
              *[Figure(f"outcome_{value}", label, kind="today") for value, label in FeverAlert.Outcome.choices]],
     compute=fever, compute_by_group=fever_by_group, compute_by_checkpoint=fever_by_checkpoint,
-))
+)
+
+SECTIONS = [CHECKPOINTS, FEVER]

@@ -10,32 +10,23 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from fangxian.accounts.models import Membership, Role
-from fangxian.core.scope import Scope
+from fangxian.core.scope import Reach, Scope
 
 from .models import Checkpoint, FeverAlert, Pass, Scan
 
-# The roles that run a checkpoint console: its volunteers, and the community's admins.
-DEVICE_ROLES = (Role.CHECKPOINT_VOLUNTEER, Role.COMMUNITY_ADMIN)
+def console_checkpoints(scope: Scope) -> QuerySet:
+    """The checkpoints whose console the user may run: those of the communities where they
+    are a checkpoint volunteer or an admin (every checkpoint for a superuser). Checkpoint
+    volunteers see nothing of the registry: this is what their membership opens."""
+    return scope.communities(Checkpoint.objects.select_related("entrance", "community"), Reach.CONSOLE,
+                             path="community_id")
 
 
-def device_community_ids(user) -> set[int] | None:
-    """The communities whose checkpoints the user may run a console at; None: all (superuser).
-
-    Checkpoint volunteers see nothing of the registry (core.scope gives them no community to
-    read), so this is the one place their membership counts.
-    """
-    if user is None or not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return None
-    return set(Membership.objects.filter(user=user, role__in=DEVICE_ROLES).values_list("community_id", flat=True))
-
-
-def device_checkpoints(user) -> QuerySet:
-    checkpoints = Checkpoint.objects.select_related("entrance", "community")
-    communities = device_community_ids(user)
-    return checkpoints if communities is None else checkpoints.filter(community_id__in=communities)
+def standing_checkpoints(scope: Scope) -> QuerySet:
+    """The open checkpoints where the user stands as a volunteer (they file their sub-reports)."""
+    if not scope.stands_at_checkpoints:
+        return Checkpoint.objects.none()
+    return Checkpoint.objects.filter(community_id__in=scope.checkpoint_community_ids, active=True).order_by("name", "pk")
 
 
 # -- who sees which page -------------------------------------------------------------------
@@ -44,7 +35,7 @@ def device_checkpoints(user) -> QuerySet:
 def sees_access(scope: Scope) -> bool:
     """The checkpoints, passage log, refusals and fever alerts: community admins (their
     communities), subdistrict officers (read), superusers."""
-    return scope.is_superuser or bool(scope.read_community_ids)
+    return scope.reads_communities
 
 
 def sees_passes(scope: Scope) -> bool:
@@ -53,7 +44,7 @@ def sees_passes(scope: Scope) -> bool:
 
 
 def edits_access(scope: Scope) -> bool:
-    return scope.is_superuser or bool(scope.admin_community_ids)
+    return scope.is_admin
 
 
 def open_alert_count(scope: Scope) -> int:

@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.notify import notify
+from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
 from fangxian.registry.models import Building, Community, Dwelling, Entrance, Estate, Person
 
 from . import passcodec
+
 from .models import (
     READINESS_KEYS,
     RULE_DEFAULTS,
@@ -518,7 +520,8 @@ def fever_alerts_raise(alerts: list[FeverAlert]) -> None:
 # -- sync ---------------------------------------------------------------------------------
 
 
-def scans_sync(*, device_id: str, events: list, user, checkpoints: dict[int, Checkpoint] | None = None) -> list[dict]:
+def scans_sync(*, device_id: str, events: list, user, scope: Scope | None = None,
+               checkpoints: dict[int, Checkpoint] | None = None) -> list[dict]:
     """Store a console's batch of events; one acknowledgement per event, in order.
 
     Idempotent on event_id: an event already stored (by an earlier batch, a retry, or a
@@ -530,11 +533,11 @@ def scans_sync(*, device_id: str, events: list, user, checkpoints: dict[int, Che
     from . import sync
 
     if checkpoints is None:
-        from .selectors import device_checkpoints
+        from .selectors import console_checkpoints
 
         named = (event.get("checkpoint") for event in events if isinstance(event, dict))
         ids = list({pk for pk in named if type(pk) is int and 1 <= pk < 2**63})
-        checkpoints = {c.pk: c for c in device_checkpoints(user).filter(pk__in=ids)}
+        checkpoints = {c.pk: c for c in console_checkpoints(scope or Scope.for_user(user)).filter(pk__in=ids)}
     return sync.sync_batch(device_id=device_id, events=events, user=user, checkpoints=checkpoints)
 
 

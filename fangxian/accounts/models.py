@@ -10,14 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    SUBDISTRICT_OFFICER = "subdistrict_officer", _("Subdistrict officer")
-    COMMUNITY_ADMIN = "community_admin", _("Community admin")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    CHECKPOINT_VOLUNTEER = "checkpoint_volunteer", _("Checkpoint volunteer")
-    DELIVERY_VOLUNTEER = "delivery_volunteer", _("Delivery volunteer")
-    GROUP_LEADER = "group_leader", _("Residential group leader")
+from fangxian.core.scope import Role
 
 
 # Which place each role is a member of.

@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1/: one NinjaAPI assembled from each app's router.
+"""The JSON API under /api/v1/: one NinjaAPI assembled from the routers the apps register
+(core.plugins.api_router).
 
 OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs. Callers authenticate
 with a bearer token (devices, integrations) or the browser session (with CSRF on writes);
@@ -7,11 +8,11 @@ see `fangxian.api.auth`. Refusals have one shape each; see `fangxian.api.errors`
 
 from ninja import NinjaAPI, Schema
 
-from fangxian.access.api import router as access_router
-from fangxian.registry.api import router as registry_router
+from fangxian.core import plugins
+from fangxian.core.scope import scope_of
 
 from . import errors
-from .auth import scope_for, session_auth, token_auth
+from .auth import session_auth, token_auth
 
 api = NinjaAPI(
     title="Fangxian API",
@@ -24,8 +25,8 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
 )
 errors.install(api)
-api.add_router("/registry", registry_router)
-api.add_router("/access", access_router)
+for prefix, router in plugins.api_routers():  # each app's, from its plugins.py
+    api.add_router(prefix, router)
 
 
 class Me(Schema):
@@ -38,7 +39,7 @@ class Me(Schema):
 
 @api.get("/me", response=Me, tags=["accounts"], summary="Who am I")
 def me(request):
-    scope = scope_for(request)
+    scope = scope_of(request)
     user = request.auth
     return {
         "username": user.get_username(),

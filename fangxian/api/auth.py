@@ -13,7 +13,6 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from fangxian.accounts.services import token_authenticate
-from fangxian.core.scope import Scope
 
 
 class TokenAuth(HttpBearer):
@@ -33,7 +32,7 @@ class TokenAuth(HttpBearer):
         if user is None:
             # A token that does not work is an answer, not a reason to try the session.
             raise AuthenticationError()
-        # Everything downstream (scope_of, services) reads request.user.
+        # Everything downstream (core.scope.scope_of, services) reads request.user.
         request.user = user
         return user
 
@@ -54,13 +53,3 @@ class SessionAuth(APIKeyCookie):
 
 token_auth = TokenAuth()
 session_auth = SessionAuth()
-
-
-def scope_for(request: HttpRequest) -> Scope:
-    """The caller's scope, built once per request from the authenticated user."""
-    user = getattr(request, "auth", None) or request.user
-    scope = getattr(request, "_fangxian_scope", None)
-    if scope is None or scope.user_id != getattr(user, "pk", None):
-        scope = Scope.for_user(user)
-        request._fangxian_scope = scope
-    return scope

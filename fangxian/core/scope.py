@@ -1,26 +1,68 @@
-"""Who sees what: the one mechanism behind every list, detail and API operation.
+"""The access policy: the one answer to "may I" and "which communities, grids, checkpoints".
 
-A user's memberships (accounts.Membership) give them a scope:
+One `Scope` is built per request (per user, API token or checkpoint device: a token and a
+device act as their user) from the user's memberships:
 
 - superuser: everything;
 - subdistrict officer: reads every community of their subdistricts, writes nothing;
-- community admin: reads and writes everything in their communities;
+- community admin: reads and writes everything in their communities, and runs their
+  checkpoint consoles;
 - grid worker: reads and writes the buildings, dwellings and people of their grids, and
   reads the structure (groups, estates, entrances) of those grids' communities;
-- checkpoint and delivery volunteers: no registry at all;
-- residential group leaders: no registry either; they file their group's part of the daily
-  report (`group_ids`).
+- checkpoint volunteer: no registry; runs the consoles of their community's checkpoints and
+  files the checkpoints' sub-reports;
+- delivery volunteer: no registry;
+- residential group leader: no registry; files their group's part of the daily report.
 
-Each scoped model declares `scope_paths`, the lookups from it to its community and grid;
-`Scope.filter(queryset)` turns those and the memberships into one WHERE clause.
+Two ways to ask:
+
+- named predicates for "may I": `scope.is_admin`, `scope.reads_communities`,
+  `scope.runs(community_id)`, `scope.reads(community_id)`, `scope.sees_registry`, …;
+- `scope.filter(queryset)` for "which rows": each scoped model declares `scope_paths`, the
+  lookups from it to its community and grid, and the scope turns them and the memberships
+  into one WHERE clause. `scope.communities(queryset, Reach.RUN)` limits any queryset to
+  the communities of one kind of reach (what a form offers, what a page adds up).
+
+core knows no app: the memberships come from the app that owns them (accounts), which
+registers its reader with `register_grant_source` when Django starts.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from functools import wraps
+from typing import Callable, Iterable
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SUBDISTRICT_OFFICER = "subdistrict_officer", _("Subdistrict officer")
+    COMMUNITY_ADMIN = "community_admin", _("Community admin")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    CHECKPOINT_VOLUNTEER = "checkpoint_volunteer", _("Checkpoint volunteer")
+    DELIVERY_VOLUNTEER = "delivery_volunteer", _("Delivery volunteer")
+    GROUP_LEADER = "group_leader", _("Residential group leader")
+
+
+REGISTRY_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
+CONSOLE_ROLES = frozenset({Role.CHECKPOINT_VOLUNTEER, Role.COMMUNITY_ADMIN})
+
+
+class Reach(enum.Enum):
+    """How a user reaches a community."""
+
+    READ = "read"  # reads all of it: its admins and the subdistrict's officers
+    RUN = "run"  # runs it (writes): its admins
+    OWN = "own"  # has a membership of it, any role (an officer's read is not one)
+    MEMBER = "member"  # OWN, or reads it as an officer
+    CONSOLE = "console"  # runs its checkpoint consoles: its checkpoint volunteers and admins
+    CHECKPOINT = "checkpoint"  # stands at its checkpoints as a volunteer
 
 
 @dataclass(frozen=True)
@@ -32,70 +74,143 @@ class ScopePaths:
     grid_writes: bool = False  # grid workers may change it inside their grids
 
 
-REGISTRY_ROLES = frozenset({"subdistrict_officer", "community_admin", "grid_worker"})
+@dataclass(frozen=True)
+class Grant:
+    """One membership, as the policy needs it. `community_id` is the grid's or the group's
+    community for those roles; `subdistrict_id` is set for officers."""
+
+    role: Role
+    subdistrict_id: int | None = None
+    community_id: int | None = None
+    grid_id: int | None = None
+    group_id: int | None = None
+
+
+# user → (grants, {community id: subdistrict id} for the officers' subdistricts and the
+# communities of the grants). Registered by accounts, which owns the memberships.
+GrantSource = Callable[[object], tuple[list[Grant], dict[int, int]]]
+_grant_source: GrantSource | None = None
+
+
+def register_grant_source(source: GrantSource) -> None:
+    global _grant_source
+    _grant_source = source
 
 
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
     is_superuser: bool = False
-    roles: frozenset[str] = frozenset()
+    roles: frozenset[Role] = frozenset()
     subdistrict_ids: frozenset[int] = frozenset()  # officer's subdistricts
-    read_community_ids: frozenset[int] = frozenset()  # officer: every community of them
+    read_community_ids: frozenset[int] = frozenset()  # admins' and officers' communities
     admin_community_ids: frozenset[int] = frozenset()
     grid_ids: frozenset[int] = frozenset()
     grid_community_ids: frozenset[int] = frozenset()
-    member_community_ids: frozenset[int] = frozenset()  # any role
+    own_community_ids: frozenset[int] = frozenset()  # memberships of any role
+    member_community_ids: frozenset[int] = frozenset()  # own, and officers' reads
+    console_community_ids: frozenset[int] = frozenset()  # runs their checkpoint consoles
+    checkpoint_community_ids: frozenset[int] = frozenset()  # stands at their checkpoints
     group_ids: frozenset[int] = frozenset()  # residential groups the user leads
     visible_subdistrict_ids: frozenset[int] = frozenset()
+
+    # -- building ---------------------------------------------------------------------
+    @classmethod
+    def everything(cls, user_id: int | None = None) -> "Scope":
+        """The system's own scope (demo builders, jobs): a superuser's."""
+        return cls(user_id=user_id, is_superuser=True)
 
     @classmethod
     def for_user(cls, user) -> "Scope":
         if not user or not user.is_authenticated:
             return cls(user_id=None)
         if user.is_superuser:
-            return cls(user_id=user.pk, is_superuser=True)
-        from fangxian.accounts.models import Membership
-        from fangxian.registry.models import Community
+            return cls.everything(user.pk)
+        if _grant_source is None:
+            raise RuntimeError("no grant source is registered (is fangxian.accounts installed?)")
+        grants, community_subdistricts = _grant_source(user)
+        return cls.from_grants(user.pk, grants, community_subdistricts)
 
-        roles, subdistricts, admin, grids, grid_communities, members = set(), set(), set(), set(), set(), set()
-        groups = set()
-        for m in Membership.objects.filter(user=user).select_related("grid"):
-            roles.add(m.role)
-            if m.role == "subdistrict_officer":
-                subdistricts.add(m.subdistrict_id)
-            elif m.role == "community_admin":
-                admin.add(m.community_id)
-            elif m.role == "grid_worker":
-                grids.add(m.grid_id)
-                grid_communities.add(m.grid.community_id)
-            elif m.role == "group_leader":
-                groups.add(m.group_id)
-            if m.community_id:
-                members.add(m.community_id)
-        read = set(admin)
-        members |= admin | grid_communities
-        visible_subdistricts = set(subdistricts)
-        if subdistricts or members:
-            rows = Community.objects.filter(Q(subdistrict_id__in=subdistricts) | Q(pk__in=members))
-            for pk, subdistrict_id in rows.values_list("pk", "subdistrict_id"):
-                visible_subdistricts.add(subdistrict_id)
-                if subdistrict_id in subdistricts:
-                    read.add(pk)
+    @classmethod
+    def from_grants(cls, user_id: int, grants: Iterable[Grant], community_subdistricts: dict[int, int]) -> "Scope":
+        grants = list(grants)
+
+        def ids(attr: str, *roles: Role) -> frozenset[int]:
+            return frozenset(getattr(g, attr) for g in grants if g.role in roles and getattr(g, attr) is not None)
+
+        subdistricts = ids("subdistrict_id", Role.SUBDISTRICT_OFFICER)
+        admin = ids("community_id", Role.COMMUNITY_ADMIN)
+        own = frozenset(g.community_id for g in grants if g.community_id is not None)
+        officer_reads = frozenset(c for c, s in community_subdistricts.items() if s in subdistricts)
+        read = admin | officer_reads
         return cls(
-            user_id=user.pk,
-            roles=frozenset(roles),
-            subdistrict_ids=frozenset(subdistricts),
-            read_community_ids=frozenset(read),
-            admin_community_ids=frozenset(admin),
-            grid_ids=frozenset(grids),
-            grid_community_ids=frozenset(grid_communities),
-            member_community_ids=frozenset(members | read),
-            visible_subdistrict_ids=frozenset(visible_subdistricts),
-            group_ids=frozenset(groups),
+            user_id=user_id,
+            roles=frozenset(g.role for g in grants),
+            subdistrict_ids=subdistricts,
+            read_community_ids=read,
+            admin_community_ids=admin,
+            grid_ids=ids("grid_id", Role.GRID_WORKER),
+            grid_community_ids=ids("community_id", Role.GRID_WORKER),
+            own_community_ids=own,
+            member_community_ids=own | read,
+            console_community_ids=ids("community_id", *CONSOLE_ROLES),
+            checkpoint_community_ids=ids("community_id", Role.CHECKPOINT_VOLUNTEER),
+            group_ids=ids("group_id", Role.GROUP_LEADER),
+            visible_subdistrict_ids=subdistricts | frozenset(
+                s for c, s in community_subdistricts.items() if c in own | read),
         )
 
-    # -- what the user may do ---------------------------------------------------------
+    # -- communities by reach -------------------------------------------------------------
+    def community_ids(self, reach: Reach = Reach.READ) -> frozenset[int]:
+        """The communities of this reach. A superuser's are every community: ask
+        `communities()` or `covers()`, which know that, rather than this set."""
+        return {
+            Reach.READ: self.read_community_ids,
+            Reach.RUN: self.admin_community_ids,
+            Reach.OWN: self.own_community_ids,
+            Reach.MEMBER: self.member_community_ids,
+            Reach.CONSOLE: self.console_community_ids,
+            Reach.CHECKPOINT: self.checkpoint_community_ids,
+        }[reach]
+
+    def communities(self, queryset: QuerySet, reach: Reach = Reach.READ, *, path: str = "pk") -> QuerySet:
+        """`queryset` cut to the rows whose `path` (a community's pk) is of this reach."""
+        if self.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{path}__in": self.community_ids(reach)})
+
+    def covers(self, community_id: int | None, reach: Reach = Reach.READ) -> bool:
+        return self.is_superuser or community_id in self.community_ids(reach)
+
+    def reaches(self, reach: Reach = Reach.READ) -> bool:
+        """Has at least one community of this reach."""
+        return self.is_superuser or bool(self.community_ids(reach))
+
+    # -- named predicates ---------------------------------------------------------------
+    def reads(self, community_id: int | None) -> bool:
+        return self.covers(community_id, Reach.READ)
+
+    def runs(self, community_id: int | None) -> bool:
+        return self.covers(community_id, Reach.RUN)
+
+    def leads_group(self, group_id: int | None) -> bool:
+        return self.is_superuser or group_id in self.group_ids
+
+    @property
+    def reads_communities(self) -> bool:
+        """Reads at least one whole community: admins, officers, superusers."""
+        return self.reaches(Reach.READ)
+
+    @property
+    def is_admin(self) -> bool:
+        """Runs at least one community: sees the audit log, imports the residents' register."""
+        return self.reaches(Reach.RUN)
+
+    @property
+    def is_officer(self) -> bool:
+        """Sees subdistricts rather than one community (the home page of the subdistrict)."""
+        return self.is_superuser or bool(self.subdistrict_ids)
+
     @property
     def sees_registry(self) -> bool:
         return self.is_superuser or bool(self.roles & REGISTRY_ROLES)
@@ -105,9 +220,13 @@ class Scope:
         return self.is_superuser or bool(self.admin_community_ids or self.grid_ids)
 
     @property
-    def is_admin(self) -> bool:
-        """Runs at least one community: sees the audit log, imports rosters."""
-        return self.is_superuser or bool(self.admin_community_ids)
+    def grid_only(self) -> bool:
+        """A grid worker who runs no community: their pages are cut to their grids."""
+        return not self.is_superuser and bool(self.grid_ids) and not self.admin_community_ids
+
+    @property
+    def stands_at_checkpoints(self) -> bool:
+        return Role.CHECKPOINT_VOLUNTEER in self.roles
 
     def require(self, allowed: bool) -> None:
         if not allowed:
@@ -142,24 +261,23 @@ class Scope:
 
 
 def scope_of(request) -> Scope:
-    """The request's scope, built once per request."""
+    """The request's scope, built once per request: pages and API alike (an API token's
+    authentication sets `request.user` to the token's user)."""
     scope = getattr(request, "_fangxian_scope", None)
-    if scope is None or scope.user_id != getattr(request.user, "pk", None):
-        scope = Scope.for_user(request.user)
+    user = getattr(request, "user", None)
+    if scope is None or scope.user_id != getattr(user, "pk", None):
+        scope = Scope.for_user(user)
         request._fangxian_scope = scope
     return scope
 
 
-def scoped_view(check=None):
+def scoped_view(check: Callable[[Scope], bool] | None = None):
     """A page for logged-in users whose scope passes `check` (every logged-in user when None);
     refused with 403 otherwise. The view receives the scope after the request:
 
         @scoped_view(lambda scope: scope.sees_registry)
         def person_list(request, scope): ...
     """
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
 
     def decorator(view):
         @login_required

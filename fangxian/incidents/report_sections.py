@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.reports.sections import Counts, Figure, Section, register
+from fangxian.core.reporting import Counts, Figure, Section
 
 from .models import Incident
 
@@ -37,7 +37,7 @@ def incident_figures(community_ids: list[int], day: dt.date) -> Counts:
     return counts
 
 
-SECTION = register(Section(
+INCIDENTS = Section(
     key="incidents",
     title=_("Incidents"),
     order=90,
@@ -48,5 +48,7 @@ SECTION = register(Section(
         Figure("critical_open", _("Critical incidents open")),
     ],
     compute=incident_figures,
-))
-KEYS = [figure.key for figure in SECTION.figures]
+)
+KEYS = [figure.key for figure in INCIDENTS.figures]
+
+SECTIONS = [INCIDENTS]

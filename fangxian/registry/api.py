@@ -19,8 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from fangxian.api.auth import scope_for
-from fangxian.core.scope import Scope
+from fangxian.core.scope import Scope, scope_of
 from fangxian.core.services import personal_reveal
 
 from . import selectors, services
@@ -63,7 +62,7 @@ RevealableField = Literal["national_id", "phone"]
 
 
 def _reader(request: HttpRequest) -> Scope:
-    scope = scope_for(request)
+    scope = scope_of(request)
     if not scope.sees_registry:
         raise PermissionDenied
     return scope

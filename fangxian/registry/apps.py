@@ -5,6 +5,3 @@ class RegistryConfig(AppConfig):
     name = "fangxian.registry"
     label = "registry"
     verbose_name = "Registry"
-
-    def ready(self) -> None:
-        from . import jobs  # noqa: F401  registers the periodic jobs

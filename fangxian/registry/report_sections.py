@@ -11,7 +11,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.reports.sections import Figure, Section, count_by, register
+from fangxian.core.reporting import Figure, Section, count_by
 
 from .models import Dwelling, Person
 
@@ -39,14 +39,16 @@ def dwellings_by_group(community_ids: list[int], day: dt.date):
     return count_by(Dwelling.objects.filter(building__community_id__in=community_ids), DWELLING_GROUP, _DWELLINGS)
 
 
-register(Section(
+POPULATION = Section(
     key="population", title=_("Population"), order=10,
     figures=[Figure("people", _("People")), *[Figure(f"kind_{value}", label) for value, label in Person.Kind.choices]],
     compute=population, compute_by_group=population_by_group,
-))
-register(Section(
+)
+DWELLINGS = Section(
     key="dwellings", title=_("Dwellings"), order=20,
     figures=[Figure("dwellings", _("Dwellings")),
              *[Figure(f"status_{value}", label) for value, label in Dwelling.Status.choices]],
     compute=dwellings, compute_by_group=dwellings_by_group,
-))
+)
+
+SECTIONS = [POPULATION, DWELLINGS]

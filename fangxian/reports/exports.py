@@ -24,7 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from fangxian.core.pdf import chinese_font, printable
 
 from .models import ZERO_FIELDS
-from .sections import sections
+from fangxian.core.reporting import sections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)

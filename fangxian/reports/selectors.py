@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from fangxian.core.reporting import sections
+from fangxian.core.scope import Scope
 from fangxian.registry.models import Community, ResidentialGroup
 
 from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline
-from .sections import sections
 
 # {section key: {figure key: int}}
 Figures = dict[str, dict[str, int]]
+
+
+def reads_reports(scope: Scope) -> bool:
+    """Officers, community admins and superusers read community reports."""
+    return scope.reads_communities
 
 
 def draft(community_ids: list[int], day: dt.date) -> dict[int, Figures]:

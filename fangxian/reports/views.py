@@ -45,11 +45,6 @@ def clock() -> dt.datetime:
 reports_view = scoped_view()  # each view checks which report the scope may open
 
 
-def reads_reports(scope) -> bool:
-    """Officers, community admins and superusers read community reports."""
-    return scope.is_superuser or bool(scope.read_community_ids)
-
-
 def _day(request) -> dt.date:
     today = timezone.localdate(clock())
     try:
@@ -74,7 +69,7 @@ def _layout_rows(columns_figures: list[dict]) -> list[tuple]:
 
 
 def _day_view(request, scope):
-    scope.require(reads_reports(scope))
+    scope.require(selectors.reads_reports(scope))
     day = _day(request)
     communities = _readable_communities(scope)
     query = request.GET.get("q", "").strip()[:40]
@@ -165,7 +160,7 @@ def _initial(latest: DailyReport | None, compiled: dict) -> dict:
 
 @reports_view
 def community(request, scope, pk):
-    scope.require(reads_reports(scope))
+    scope.require(selectors.reads_reports(scope))
     unit = get_object_or_404(_readable_communities(scope), pk=pk)
     day = _day(request)
     context = _community_context(unit, day)
@@ -220,7 +215,7 @@ def _community_units(scope, unit, day):
 
 @reports_view
 def community_xlsx(request, scope, pk):
-    scope.require(reads_reports(scope))
+    scope.require(selectors.reads_reports(scope))
     unit = get_object_or_404(_readable_communities(scope), pk=pk)
     day = _day(request)
     units, _notes = _community_units(scope, unit, day)
@@ -231,7 +226,7 @@ def community_xlsx(request, scope, pk):
 
 @reports_view
 def community_pdf(request, scope, pk):
-    scope.require(reads_reports(scope))
+    scope.require(selectors.reads_reports(scope))
     unit = get_object_or_404(_readable_communities(scope), pk=pk)
     day = _day(request)
     units, notes = _community_units(scope, unit, day)
@@ -353,7 +348,7 @@ def correct(request, scope, pk):
 
 @reports_view
 def history(request, scope):
-    scope.require(reads_reports(scope))
+    scope.require(selectors.reads_reports(scope))
     choices = selectors.figure_choices()
     figure = request.GET.get("figure", "")
     if figure not in dict(choices):

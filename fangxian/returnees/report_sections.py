@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.reports.sections import Figure, Section, count_by, day_bounds, register
+from fangxian.core.reporting import Figure, Section, count_by, day_bounds
 
 from .models import CheckIn, Quarantine, Registration
 
@@ -70,17 +70,19 @@ def quarantine_by_group(community_ids: list[int], day: dt.date):
     return _quarantine(community_ids, day, GROUP)
 
 
-register(Section(
+RETURNEES = Section(
     key="returnees", title=_("Returnees"), order=30,
     figures=[Figure("registered_today", _("Registered today"), kind="today"),
              Figure("registered_total", _("Registered in total"))],
     compute=registrations, compute_by_group=registrations_by_group,
-))
-register(Section(
+)
+QUARANTINE = Section(
     key="quarantine", title=_("Home quarantine"), order=40,
     figures=[Figure("in_quarantine", _("In home quarantine")),
              Figure("started", _("New today"), kind="today"),
              Figure("released", _("Released today"), kind="today"),
              Figure("overdue_checkins", _("Overdue check-ins"), kind="today")],
     compute=quarantine, compute_by_group=quarantine_by_group,
-))
+)
+
+SECTIONS = [RETURNEES, QUARANTINE]

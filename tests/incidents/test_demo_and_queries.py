@@ -7,7 +7,7 @@ from django.urls import reverse
 from fangxian.accounts.models import Role
 from fangxian.incidents.demo import demo_incidents
 from fangxian.incidents.models import Incident
-from fangxian.reports.sections import sections
+from fangxian.core.reporting import sections
 from django.utils import timezone
 from tests.factories import BuildingFactory, GridFactory, make_user
 from tests.incidents import matrix

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from fangxian.incidents.models import Incident
-from fangxian.reports.sections import sections
+from fangxian.core.reporting import sections
 from tests.incidents.conftest import report, scope_of_user
 from fangxian.incidents import services
 

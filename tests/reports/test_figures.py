@@ -9,7 +9,7 @@ from fangxian.access import services as access
 from fangxian.access.models import Checkpoint, FeverAlert, Pass, Scan
 from fangxian.registry.models import Dwelling, Person
 from fangxian.reports import selectors
-from fangxian.reports.sections import sections
+from fangxian.core.reporting import sections
 from fangxian.returnees import services as returnees
 from fangxian.returnees.models import CheckIn, Quarantine, Registration
 from tests.access.conftest import equip_gate, make_checkpoint, scan_event

@@ -9,11 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangxian.access.demo import demo_access
-from fangxian.duty.demo_rosters import demo_rosters
-from fangxian.duty.demo_volunteers import demo_volunteers
-from fangxian.incidents.demo import demo_incidents
-from fangxian.reports.demo import demo_reports
+from fangxian.core import plugins
 from fangxian.registry.demo import DEMO_COMMUNITY_CODE, demo_build, demo_logins
 from fangxian.registry.models import Community
 
@@ -28,7 +24,7 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Build the demo subdistrict: Dongshan community and the demo logins (deterministic)."
+    help = "Build the demo subdistrict: Dongshan community, each app's part of its story, and the demo logins (deterministic)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -56,31 +52,29 @@ class Command(BaseCommand):
             self._print_logins(demo_logins())
             return
         started = time.monotonic()
+        steps = plugins.demo_steps()
+        lines = []
         try:
             with transaction.atomic():
                 summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if options["verbosity"] > 1 or scale > 1 else None)
-                # Checkpoints, passes, volunteers, incidents and reports for Dongshan only:
+                # Each app's part of the story (core.plugins.demo_step), for Dongshan only:
                 # enough to try every page.
                 dongshan = Community.objects.get(code=DEMO_COMMUNITY_CODE)
-                access = demo_access(community=dongshan)
-                volunteers = demo_volunteers(dongshan)
-                demo_incidents(community=dongshan)
-                reports = demo_reports(dongshan)
+                for step in steps:
+                    if not step.after_commit:
+                        lines += step.build(dongshan)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        # The published duty roster: the solver works for some seconds, outside the
-        # transaction so that a slow machine keeps everything else.
-        rosters = demo_rosters(dongshan)
+        for step in steps:  # long work (the roster solver) after the rest is committed
+            if step.after_commit:
+                lines += step.build(dongshan)
         seconds = time.monotonic() - started
         if options["verbosity"] == 0:
             return
         self.stdout.write(self.style.SUCCESS(_("Demo data built in %(seconds).1f s.") % {"seconds": seconds}))
         for label, count in (
             (_("Communities"), summary.communities), (_("Buildings"), summary.buildings),
-            (_("Dwellings"), summary.dwellings), (_("People"), summary.people),
-            (_("Checkpoints"), access["checkpoints"]), (_("Passes"), access["passes"]),
-            (_("Volunteers"), volunteers["volunteers"] + volunteers["staff"]),
-            (_("Duty shifts"), rosters.get("shifts", 0)), (_("Daily reports"), reports["reports"]),
+            (_("Dwellings"), summary.dwellings), (_("People"), summary.people), *lines,
         ):
             self.stdout.write(f"  {label}: {count:,}")
         self._print_logins(summary.users)

@@ -1,10 +1,11 @@
 """The daily report is built from sections that apps register, not from one function that
-knows every app. An app declares its sections in `<app>/report_sections.py` (found by
-`ReportsConfig.ready`):
+knows every app. An app declares its sections in its `report_sections.py` and registers them
+from its `plugins.py` (see core.plugins):
 
-    from fangxian.reports.sections import Figure, Section, register
+    from fangxian.core import plugins
+    from fangxian.core.reporting import Figure, Section
 
-    register(Section(
+    plugins.report_section(Section(
         key="quarantine", title=_("Home quarantine"), order=40,
         figures=[Figure("in_quarantine", _("In home quarantine")), ...],
         compute=quarantine_figures,
@@ -23,6 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
+
+from django.db.models import Count
+from django.utils import timezone
 
 Counts = dict[int, dict[str, int]]
 
@@ -65,8 +69,6 @@ def sections() -> list[Section]:
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The local day as aware datetimes [start, end)."""
-    from django.utils import timezone
-
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
@@ -74,8 +76,6 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def count_by(queryset, path: str, figures: dict) -> Counts:
     """One query: for each value of `path` (a community or group id), each figure's count, where
     `figures` maps a figure key to the Q its rows must match (None: every row)."""
-    from django.db.models import Count
-
     aggregates = {key: Count("pk", filter=q) if q is not None else Count("pk") for key, q in figures.items()}
     rows = queryset.order_by().values(path).annotate(**aggregates)
     return {row[path]: {key: row[key] for key in figures} for row in rows if row[path] is not None}

@@ -1,0 +1,41 @@
+"""What the daily report and the dashboard add to the shell (see core.plugins)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangxian.access.selectors import standing_checkpoints
+from fangxian.core import plugins
+
+from . import jobs
+from .demo import demo_reports
+from .selectors import reads_reports
+
+plugins.urls("reports/", "fangxian.reports.urls")
+plugins.periodic(every_seconds=600)(jobs.report_reminders)
+
+
+@plugins.menu(order=50)
+def menu(scope) -> list[plugins.MenuItem]:
+    """The daily report (or one's part of it) and the dashboard are among the day's duties."""
+    item = plugins.MenuItem
+    entries = []
+    if reads_reports(scope):
+        entries.append(item(_("Daily reports"), reverse("reports:day"), today=True))
+        if len(scope.admin_community_ids) == 1 and not scope.subdistrict_ids:
+            community = next(iter(scope.admin_community_ids))
+            entries.append(item(_("Our daily report"), reverse("reports:community", args=[community]), today=True))
+        entries.append(item(_("Report history"), reverse("reports:history")))
+        entries.append(item(_("Command dashboard"), reverse("reports:dashboard"), today=True))
+    for group in sorted(scope.group_ids):
+        entries.append(item(_("Group sub-report"), reverse("reports:group", args=[group]), today=True))
+    for checkpoint in standing_checkpoints(scope)[:10]:  # the sub-reports of the checkpoints they stand at
+        entries.append(item(_("Sub-report: %(checkpoint)s") % {"checkpoint": checkpoint.name},
+                            reverse("reports:checkpoint", args=[checkpoint.pk]), today=True))
+    if scope.is_admin:
+        entries.append(item(_("Report deadlines"), reverse("reports:deadlines")))
+    return entries
+
+
+@plugins.demo_step(order=50)
+def demo(community) -> list[tuple[str, int]]:
+    return [(_("Daily reports"), demo_reports(community)["reports"])]

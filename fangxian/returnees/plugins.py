@@ -1,0 +1,25 @@
+"""What returnees adds to the shell (see core.plugins)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangxian.core import plugins
+
+from . import report_sections
+
+plugins.urls("returnees/", "fangxian.returnees.urls")
+for section in report_sections.SECTIONS:
+    plugins.report_section(section)
+
+
+@plugins.menu(order=20)
+def menu(scope) -> list[plugins.MenuItem]:
+    if not scope.sees_registry:
+        return []
+    return [
+        plugins.MenuItem(_("Returnees"), reverse("returnees:queue")),
+        plugins.MenuItem(_("Home quarantine"), reverse("returnees:quarantine_list")),
+        plugins.MenuItem(_("Unreturned households"), reverse("returnees:board_list")),
+        plugins.MenuItem(_("Slipped through"), reverse("returnees:slipped_list")),
+        plugins.MenuItem(_("Risk areas"), reverse("returnees:area_list")),
+    ]
