@@ -65,7 +65,8 @@ def b45decode(text: str) -> bytes:
     if _INVALID in values:
         raise Base45DecodeError(f"invalid Base45 character {text[values.index(_INVALID)]!r}")
     full = len(values) - len(values) % 3
-    groups = [c + d * 45 + e * 2025 for c, d, e in zip(values[0:full:3], values[1:full:3], values[2:full:3])]
+    triples = zip(values[0:full:3], values[1:full:3], values[2:full:3], strict=True)
+    groups = [c + d * 45 + e * 2025 for c, d, e in triples]
     if groups and max(groups) > 0xFFFF:
         at = next(i for i, n in enumerate(groups) if n > 0xFFFF) * 3
         raise Base45DecodeError(f"Base45 group at {at} exceeds 0xFFFF")

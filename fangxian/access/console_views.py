@@ -1,9 +1,10 @@
 """The checkpoint console: the volunteer's phone page at a gate, its service worker and web
-manifest, and the one read it makes online besides the bundle, the manual lookup.
+manifest.
 
 The console verifies passes itself (static/access/codec.js, console.js) with the signed
 checkpoint bundle of `GET /api/v1/access/bundle`, keeps every event in IndexedDB and sends
-them to `POST /api/v1/access/sync`. This module only serves the page and the lookup.
+them to `POST /api/v1/access/sync`; the one other read it makes, online, is the manual
+lookup `GET /api/v1/access/lookup` (access/api.py). This module only serves the page.
 
 Who may open it: the checkpoint volunteers and the admins of the checkpoint's community
 (and superusers). Anyone else of the community gets 403; anyone outside it 404, so that the
@@ -20,27 +21,20 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fangxian.core.scope import Reach, scope_of
-from fangxian.core.services import audit_record
-from fangxian.core.models import AuditEvent
-from fangxian.registry.models import Person
+from fangxian.core.scope import scope_of
+from fangxian.registry.models import Estate
 
-from .models import Checkpoint, Pass
-from .selectors import console_checkpoints
-
-LOOKUP_LIMIT = 20
+from . import selectors
+from .models import Checkpoint
 
 # What the service worker keeps for an offline start, besides the console page itself.
 SHELL_ASSETS = (
@@ -56,20 +50,10 @@ SHELL_ASSETS = (
 
 
 def console_checkpoint(request, checkpoint_id: int) -> Checkpoint:
-    """The checkpoint, if this user may run its console (selectors.console_checkpoints:
+    """The checkpoint, if this user may run its console (selectors.console_checkpoint:
     its volunteers and admins): 404 outside their communities, 403 inside them without
     one of those roles."""
-    checkpoint = (
-        Checkpoint.objects.select_related("entrance__estate", "community").filter(pk=checkpoint_id).first()
-    )
-    if checkpoint is None:
-        raise Http404
-    scope = scope_of(request)
-    if scope.covers(checkpoint.community_id, Reach.CONSOLE):
-        return checkpoint
-    if scope.covers(checkpoint.community_id, Reach.MEMBER):
-        raise PermissionDenied
-    raise Http404
+    return selectors.console_checkpoint(scope_of(request), checkpoint_id)
 
 
 # -- the page ----------------------------------------------------------------------------
@@ -166,11 +150,11 @@ def console(request, checkpoint_id: int):
         "estates": estates,
         "bundleUrl": f"/api/v1/access/bundle?checkpoint={checkpoint.pk}",
         "syncUrl": "/api/v1/access/sync",
-        "lookupUrl": reverse("access:console_lookup", args=[checkpoint.pk]),
+        "lookupUrl": "/api/v1/access/lookup",
         "pageUrl": reverse("access:console", args=[checkpoint.pk]),
         "swUrl": reverse("access:console_sw"),
         "swScope": reverse("access:console_sw").rsplit("/", 1)[0] + "/",
-        "isAdmin": request.user.is_superuser or checkpoint.community_id in scope_of(request).admin_community_ids,
+        "isAdmin": scope_of(request).runs(checkpoint.community_id),
         "user": request.user.get_username(),
         "csrfToken": get_token(request),
         "loginUrl": reverse(settings.LOGIN_URL),
@@ -190,8 +174,6 @@ def console(request, checkpoint_id: int):
 
 
 def _admitted_estates(checkpoint: Checkpoint):
-    from fangxian.registry.models import Estate
-
     return Estate.objects.filter(pk__in=checkpoint.admitted_estate_ids()).order_by("name")
 
 
@@ -261,71 +243,3 @@ def _read_static_bytes(name: str) -> bytes:
 
 def _read_static(name: str) -> str:
     return _read_static_bytes(name).decode()
-
-
-# -- the manual lookup -------------------------------------------------------------------
-
-
-def mask_name(name: str) -> str:
-    """张*三: the first and the last character stay (张* for two characters)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" if name else ""
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def lookup_people(checkpoint: Checkpoint, *, building: str, room: str, name: str, at=None):
-    """The residents of the checkpoint's estates matching a building, a room and a name
-    (any of them; the caller asks for enough to narrow it), with whether each holds a pass
-    valid now for one of those estates."""
-    at = at or timezone.now()
-    estates = checkpoint.admitted_estate_ids()
-    valid_pass = Pass.objects.filter(
-        person=OuterRef("pk"), estate_id__in=estates, valid_from__lte=at, valid_until__gt=at,
-    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
-    people = Person.objects.filter(dwelling__building__estate_id__in=estates)
-    if building:
-        people = people.filter(dwelling__building__name__icontains=building)
-    if room:
-        people = people.filter(dwelling__room__iexact=room)
-    if name:
-        people = people.filter(name__icontains=name)
-    return (
-        people.annotate(has_pass=Exists(valid_pass))
-        .select_related("dwelling__building__estate")
-        .order_by("dwelling__building__name", "dwelling__room", "name", "pk")[:LOOKUP_LIMIT]
-    )
-
-
-@login_required
-@require_GET
-@never_cache
-def console_lookup(request, checkpoint_id: int):
-    """Residents for a manual admission: masked names, building, room and whether they hold
-    a valid pass. No ID number, no phone. Each lookup is written to the audit log."""
-    checkpoint = console_checkpoint(request, checkpoint_id)
-    building = request.GET.get("building", "").strip()[:40]
-    room = request.GET.get("room", "").strip()[:20]
-    name = request.GET.get("name", "").strip()[:50]
-    if not ((building and room) or len(name) >= 2):
-        detail = pgettext("checkpoint console", "Enter building and room, or at least two characters of the name")
-        return JsonResponse({"results": [], "detail": detail})  # nothing asked, nothing found
-    people = list(lookup_people(checkpoint, building=building, room=room, name=name))
-    audit_record(
-        actor=request.user, action=AuditEvent.Action.VIEW, target_type="access.Checkpoint",
-        target_id=checkpoint.pk, community_id=checkpoint.community_id,
-        detail=f"console lookup: {len(people)} found",
-    )
-    return JsonResponse({"results": [
-        {
-            "person": p.pk,
-            "name": mask_name(p.name),
-            "estate": p.dwelling.building.estate.name,
-            "building": p.dwelling.building.name,
-            "room": p.dwelling.room,
-            "has_valid_pass": p.has_pass,
-        }
-        for p in people
-    ]})

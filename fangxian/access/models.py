@@ -221,6 +221,17 @@ class AccessChange(models.Model):
 # -- passes ------------------------------------------------------------------------------
 
 
+class PassQuerySet(models.QuerySet):
+    def valid_at(self, moment: dt.datetime) -> "PassQuerySet":
+        """The passes that admit at `moment`: exactly those whose `status_at(moment)` is "valid"
+        (started, not expired, not revoked by then)."""
+        return self.filter(valid_from__lte=moment, valid_until__gt=moment).filter(
+            models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=moment))
+
+    def valid_now(self) -> "PassQuerySet":
+        return self.valid_at(timezone.now())
+
+
 class Pass(models.Model):
     """A pass 通行证 of a person for an estate. The QR carries only a random id (cti), the
     estate, the kind and the validity, signed: no name, ID number or phone."""
@@ -257,6 +268,8 @@ class Pass(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                   related_name="+", verbose_name=_("issued by"))
 
+    objects = PassQuerySet.as_manager()
+
     scope_paths = ScopePaths(community="community", grid="person__dwelling__building__grid")
 
     class Meta:
@@ -281,6 +294,7 @@ class Pass(models.Model):
         return hashlib.sha256(self.cti_bytes).digest()[:16]
 
     def status_at(self, at: dt.datetime) -> str:
+        """valid, revoked, expired or pending; `Pass.objects.valid_at(at)` selects the valid ones."""
         if self.revoked_at is not None and self.revoked_at <= at:
             return "revoked"
         if at >= self.valid_until:

@@ -6,13 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
+from django.http import Http404
 from django.utils import timezone
 
+from fangxian.core.reporting import count_per_day
 from fangxian.core.scope import Reach, Scope
+from fangxian.registry.models import Person
 
 from .models import Checkpoint, FeverAlert, Pass, Scan
+
+LOOKUP_LIMIT = 20
+
 
 def console_checkpoints(scope: Scope) -> QuerySet:
     """The checkpoints whose console the user may run: those of the communities where they
@@ -22,11 +29,28 @@ def console_checkpoints(scope: Scope) -> QuerySet:
                              path="community_id")
 
 
+def console_checkpoint(scope: Scope, checkpoint_id: int) -> Checkpoint:
+    """The checkpoint, if the scope may run its console (`console_checkpoints`): Http404
+    outside the user's communities, PermissionDenied inside them without a console role, so
+    that the console does not tell which checkpoints exist elsewhere."""
+    checkpoint = (
+        Checkpoint.objects.select_related("entrance__estate", "community").filter(pk=checkpoint_id).first()
+    )
+    if checkpoint is None:
+        raise Http404
+    if scope.covers(checkpoint.community_id, Reach.CONSOLE):
+        return checkpoint
+    if scope.covers(checkpoint.community_id, Reach.MEMBER):
+        raise PermissionDenied
+    raise Http404
+
+
 def standing_checkpoints(scope: Scope) -> QuerySet:
     """The open checkpoints where the user stands as a volunteer (they file their sub-reports)."""
     if not scope.stands_at_checkpoints:
         return Checkpoint.objects.none()
-    return Checkpoint.objects.filter(community_id__in=scope.checkpoint_community_ids, active=True).order_by("name", "pk")
+    return scope.communities(Checkpoint.objects.filter(active=True), Reach.CHECKPOINT, path="community_id").order_by(
+        "name", "pk")
 
 
 # -- who sees which page -------------------------------------------------------------------
@@ -92,12 +116,36 @@ def passes_filtered(passes: QuerySet, filters: PassFilters, now: dt.datetime | N
     if filters.kind:
         passes = passes.filter(kind=filters.kind)
     if filters.state == "valid":
-        passes = passes.filter(revoked_at__isnull=True, valid_until__gt=now, valid_from__lte=now)
+        passes = passes.valid_at(now)
     elif filters.state == "revoked":
         passes = passes.filter(revoked_at__isnull=False)
     elif filters.state == "expired":
         passes = passes.filter(revoked_at__isnull=True, valid_until__lte=now)
     return passes.select_related("person__dwelling__building", "estate").order_by("-issued_at", "-pk")
+
+
+# -- the console's manual lookup ----------------------------------------------------------
+
+
+def lookup_people(checkpoint: Checkpoint, *, building: str, room: str, name: str, at=None):
+    """The residents of the checkpoint's estates matching a building, a room and a name
+    (any of them; the caller asks for enough to narrow it), with whether each holds a pass
+    valid now for one of those estates (`has_pass`)."""
+    at = at or timezone.now()
+    estates = checkpoint.admitted_estate_ids()
+    valid_pass = Pass.objects.valid_at(at).filter(person=OuterRef("pk"), estate_id__in=estates)
+    people = Person.objects.filter(dwelling__building__estate_id__in=estates)
+    if building:
+        people = people.filter(dwelling__building__name__icontains=building)
+    if room:
+        people = people.filter(dwelling__room__iexact=room)
+    if name:
+        people = people.filter(name__icontains=name)
+    return (
+        people.annotate(has_pass=Exists(valid_pass))
+        .select_related("dwelling__building__estate")
+        .order_by("dwelling__building__name", "dwelling__room", "name", "pk")[:LOOKUP_LIMIT]
+    )
 
 
 # -- the passage log ------------------------------------------------------------------------
@@ -166,3 +214,38 @@ def passages_per_hour(scans: QuerySet, day: dt.date) -> dict:
 def scan_days(scans: QuerySet) -> list[dt.date]:
     return list(scans.annotate(day=TruncDate("occurred_at")).order_by("-day").values_list("day", flat=True)
                 .distinct()[:14])
+
+
+# -- for the daily report and the wall dashboard (reports) ---------------------------------
+
+
+def active_checkpoints(community_ids) -> QuerySet:
+    """The open checkpoints of these communities, by name: the daily report's sub-report units."""
+    return Checkpoint.objects.filter(community_id__in=list(community_ids), active=True).order_by("name", "pk")
+
+
+def checkpoint_with_community(pk: int) -> Checkpoint | None:
+    return Checkpoint.objects.select_related("community").filter(pk=pk).first()
+
+
+def passages_per_day(community_ids, start: dt.datetime, end: dt.datetime) -> dict[dt.date, dict]:
+    """{local day: {"passages": n, "refusals": n}} of the communities' scans: one query."""
+    return count_per_day(Scan.objects.filter(community_id__in=list(community_ids)), "occurred_at", start, end,
+                         passages=Count("pk", filter=~Q(kind=Scan.Kind.REFUSAL)),
+                         refusals=Count("pk", filter=Q(kind=Scan.Kind.REFUSAL)))
+
+
+def community_passages_per_hour(community_ids, day: dt.date) -> dict:
+    """`passages_per_hour` of the communities' scans."""
+    return passages_per_hour(Scan.objects.filter(community_id__in=list(community_ids)), day)
+
+
+def fever_alerts_per_day(community_ids, start: dt.datetime, end: dt.datetime) -> dict[dt.date, dict]:
+    """{local day: {"n": alerts raised}}: one query."""
+    return count_per_day(FeverAlert.objects.filter(community_id__in=list(community_ids)), "raised_at", start, end)
+
+
+def open_fever_alerts(community_ids) -> QuerySet:
+    """The communities' open fever alerts with their checkpoint, the latest first."""
+    return (FeverAlert.objects.filter(community_id__in=list(community_ids), closed_at__isnull=True)
+            .select_related("checkpoint").order_by("-raised_at", "-pk"))

@@ -1,4 +1,4 @@
-"""The batch sync of the checkpoint consoles' events (see services.scans_sync).
+"""The batch sync of the checkpoint consoles' events (`scans_sync`).
 
 A console writes each event to its IndexedDB before it shows the verdict, and sends them in
 batches of at most 500 with the event_id it made; it deletes only what was acknowledged.
@@ -29,11 +29,16 @@ from django.utils.translation import gettext as _
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 from pydantic import ValidationError as SchemaError
 
-from fangxian.api.errors import _schema_field, _schema_message
+from fangxian.core.schema_errors import field_of, message_of
+from fangxian.core.scope import Scope
 from fangxian.registry.models import Person
 
 from . import passcodec
-from .models import Checkpoint, FeverAlert, Pass, Rule, RuleKey, RULE_DEFAULTS, Scan, SigningKey, Verdict
+from .alerts import fever_alerts_raise
+from .keys import public_key_of
+from .models import Checkpoint, FeverAlert, Pass, Rule, RuleKey, Scan, SigningKey, Verdict
+from .rules import rule_value_among
+from .selectors import console_checkpoints
 
 logger = logging.getLogger("fangxian.access.sync")
 
@@ -117,11 +122,11 @@ class EventIn(BaseModel):
 def _schema_detail(error: SchemaError) -> str:
     parts = []
     for item in error.errors()[:3]:
-        where = _schema_field(("body", "event", *item.get("loc", ()))) or "event"
+        where = field_of(("body", "event", *item.get("loc", ()))) or "event"
         if item.get("type") == "value_error":
             message = str(item.get("msg", "")).removeprefix("Value error, ")
         else:
-            message = _schema_message(item)
+            message = message_of(item)
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
 
@@ -143,25 +148,23 @@ class _Context:
 
     checkpoints: dict[int, Checkpoint]
     keys: dict[int, list[tuple[bytes, dt.datetime | None, object]]] = field(default_factory=dict)
-    thresholds: dict[int, tuple[list, list]] = field(default_factory=dict)  # (common, own) timelines
+    thresholds: dict[int, tuple[list[Rule], list[Rule]]] = field(default_factory=dict)  # (own, common) rules
     passes: dict[str, dict] = field(default_factory=dict)
     people: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, checkpoints: dict[int, Checkpoint], community_ids: set[int]) -> "_Context":
-        from .services import public_key_of
-
         ctx = cls(checkpoints=checkpoints)
         for key in SigningKey.objects.filter(community_id__in=community_ids):
             ctx.keys.setdefault(key.community_id, []).append((bytes(key.kid), key.retire_after, public_key_of(key)))
         rules = Rule.objects.filter(key=RuleKey.FEVER_THRESHOLD).filter(
-            Q(community_id__in=community_ids) | Q(community__isnull=True)).order_by("effective_from", "pk")
+            Q(community_id__in=community_ids) | Q(community__isnull=True)).only(
+            "pk", "community_id", "value", "effective_from")
         common, own = [], {}
         for rule in rules:
-            (common if rule.community_id is None else own.setdefault(rule.community_id, [])).append(
-                (rule.effective_from, Decimal(rule.value)))
+            (common if rule.community_id is None else own.setdefault(rule.community_id, [])).append(rule)
         for community_id in community_ids:
-            ctx.thresholds[community_id] = (common, own.get(community_id, []))
+            ctx.thresholds[community_id] = (own.get(community_id, []), common)
         return ctx
 
     def keys_at(self, community_id: int, at: dt.datetime) -> dict:
@@ -169,15 +172,9 @@ class _Context:
                 if retire is None or at < retire}
 
     def threshold_at(self, community_id: int, at: dt.datetime) -> Decimal:
-        common, own = self.thresholds.get(community_id, ([], []))
-        for timeline in (own, common):  # the community's own rule wins over the common one
-            value = None
-            for since, threshold in timeline:
-                if since <= at:
-                    value = threshold
-            if value is not None:
-                return value
-        return Decimal(RULE_DEFAULTS[RuleKey.FEVER_THRESHOLD])
+        """rules.fever_threshold at `at`, from the rules loaded once for the batch."""
+        own, common = self.thresholds.get(community_id, ([], []))
+        return Decimal(rule_value_among(RuleKey.FEVER_THRESHOLD, own, common, at))
 
 
 @dataclass
@@ -310,9 +307,25 @@ def _insert(rows: list[Scan], batch: uuid.UUID) -> dict[uuid.UUID, tuple]:
     return {event_id: rest for event_id, *rest in found}
 
 
-def sync_batch(*, device_id: str, events: list, user, checkpoints: dict[int, Checkpoint]) -> list[dict]:
-    from .services import fever_alerts_raise
+def scans_sync(*, device_id: str, events: list, user, scope: Scope,
+               checkpoints: dict[int, Checkpoint] | None = None) -> list[dict]:
+    """Store a console's batch of events; one acknowledgement per event, in order.
 
+    Idempotent on event_id: an event already stored (by an earlier batch, a retry, or a
+    concurrent request) answers "duplicate" and is not stored again. A malformed event, or
+    one for a checkpoint outside `scope`'s consoles, answers "rejected" with the reason;
+    the others are stored. Every pass is verified again here, and the server's verdict
+    stored beside the device's. `checkpoints` (id → checkpoint) may be given already cut
+    to the scope's consoles; otherwise they are looked up.
+    """
+    if checkpoints is None:
+        named = (event.get("checkpoint") for event in events if isinstance(event, dict))
+        ids = list({pk for pk in named if type(pk) is int and 1 <= pk <= MAX_ID})
+        checkpoints = {c.pk: c for c in console_checkpoints(scope).filter(pk__in=ids)}
+    return sync_batch(device_id=device_id, events=events, user=user, checkpoints=checkpoints)
+
+
+def sync_batch(*, device_id: str, events: list, user, checkpoints: dict[int, Checkpoint]) -> list[dict]:
     received_at = timezone.now()
     acks: list[dict | None] = [None] * len(events)
     items: list[tuple[int, _Checked]] = []
@@ -360,21 +373,21 @@ def sync_batch(*, device_id: str, events: list, user, checkpoints: dict[int, Che
         try:
             with transaction.atomic():
                 found = _insert(rows, batch)
-                _raise_alerts(items, found, batch, fever_alerts_raise)
+                _raise_alerts(items, found, batch)
         except IntegrityError:
             # A pass or person deleted while the batch was checked: store row by row, so only
             # the events that cannot be stored are refused.
             logger.warning("sync batch of %s events from device %s: retrying row by row", len(rows), device_id[:64])
             found = {}
-            for (index, checked), row in zip(items, rows):
+            for (index, checked), row in zip(items, rows, strict=True):
                 try:
                     with transaction.atomic():
                         one = _insert([row], batch)
-                        _raise_alerts([(index, checked)], one, batch, fever_alerts_raise)
+                        _raise_alerts([(index, checked)], one, batch)
                     found.update(one)
                 except IntegrityError:
                     pass
-        for (index, checked), row in zip(items, rows):
+        for index, checked in items:
             stored = found.get(checked.event.event_id)
             if stored is None:
                 acks[index] = {"event_id": str(checked.event.event_id), "status": "rejected",
@@ -387,7 +400,7 @@ def sync_batch(*, device_id: str, events: list, user, checkpoints: dict[int, Che
     return acks  # type: ignore[return-value]
 
 
-def _raise_alerts(items, found, batch, raise_function) -> None:
+def _raise_alerts(items, found, batch) -> None:
     alerts = []
     for _index, checked in items:
         stored = found.get(checked.event.event_id)
@@ -402,7 +415,8 @@ def _raise_alerts(items, found, batch, raise_function) -> None:
         for alert in alerts:
             alert.community = alert.checkpoint.community
         if any(alert.pk is None for alert in alerts):  # a database without RETURNING
-            by_scan = dict(FeverAlert.objects.filter(scan_id__in=[a.scan_id for a in alerts]).values_list("scan_id", "pk"))
+            by_scan = dict(FeverAlert.objects.filter(scan_id__in=[a.scan_id for a in alerts])
+                           .values_list("scan_id", "pk"))
             for alert in alerts:
                 alert.pk = by_scan.get(alert.scan_id)
-        raise_function(alerts)
+        fever_alerts_raise(alerts)

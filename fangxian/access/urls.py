@@ -12,7 +12,6 @@ urlpatterns = [
     # so that its scope covers every console page.
     path("console/sw.js", console_views.console_sw, name="console_sw"),
     path("console/<int:checkpoint_id>/", console_views.console, name="console"),
-    path("console/<int:checkpoint_id>/lookup", console_views.console_lookup, name="console_lookup"),
     path("console/<int:checkpoint_id>/manifest.webmanifest", console_views.console_manifest,
          name="console_manifest"),
     path("passes/", views.pass_list, name="pass_list"),

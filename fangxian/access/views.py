@@ -14,8 +14,7 @@ import io
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,12 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
-from fangxian.accounts.models import Membership, Role
+from fangxian.accounts.selectors import members_of
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scoped_view
+from fangxian.core.scope import Reach, Role, scoped_view
 from fangxian.core.services import audit_object, audit_record
 from fangxian.registry.models import Building, Community, Entrance, Estate, Person
 
@@ -65,11 +65,9 @@ def _writable(scope, queryset):
     return scope.filter(queryset, for_write=True)
 
 
-def _admin_communities(scope):
-    if scope.is_superuser:
-        return Community.objects.all()
-    return Community.objects.filter(pk__in=scope.admin_community_ids)
-
+def _run_communities(scope):
+    """The communities the user runs (every one for a superuser): rules and keys are theirs."""
+    return scope.communities(Community.objects.all(), Reach.RUN)
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -124,7 +122,7 @@ def checkpoint_list(request, scope):
             "ticked": set(check.items) if check else set(),
             "in": counts.get(checkpoint.pk, {}).get("in", 0), "out": counts.get(checkpoint.pk, {}).get("out", 0),
             "refusals": refusals.get(checkpoint.pk, 0),
-            "can_edit": scope.is_superuser or checkpoint.community_id in scope.admin_community_ids,
+            "can_edit": scope.runs(checkpoint.community_id),
         })
     return render(request, "access/checkpoint_list.html", {
         "page": page, "rows": rows, "querystring": querystring, "today": today, "items": READINESS_ITEMS,
@@ -264,8 +262,7 @@ class IssueForm(forms.Form):
 def pass_issue(request, scope, pk):
     person = get_object_or_404(
         _writable(scope, Person.objects.select_related("dwelling__building__estate", "community")), pk=pk)
-    if not (scope.is_superuser or person.community_id in scope.admin_community_ids):
-        raise PermissionDenied
+    scope.require(scope.runs(person.community_id))
     estates = Estate.objects.filter(community_id=person.community_id).order_by("name")
     initial = {"kind": services.pass_kind_for(person),
                "estate": person.dwelling.building.estate if person.dwelling else None}
@@ -284,11 +281,6 @@ def pass_issue(request, scope, pk):
     return render(request, "access/pass_issue.html", {"person": person, "form": form, "passes": passes})
 
 
-def _valid(passes, now=None):
-    now = now or timezone.now()
-    return passes.filter(revoked_at__isnull=True, valid_until__gt=now)
-
-
 @admin_view
 def building_passes(request, scope, pk):
     building = get_object_or_404(_writable(scope, Building.objects.select_related("estate", "community")), pk=pk)
@@ -300,7 +292,8 @@ def building_passes(request, scope, pk):
             "issued": result["issued"], "had": result["had_valid"], "away": result["not_present"]})
         return redirect("access:building_passes", pk=building.pk)
     people = scope.filter(Person.objects.filter(dwelling__building=building))
-    valid = _valid(scope.filter(Pass.objects.filter(person__dwelling__building=building, estate_id=building.estate_id)))
+    valid = scope.filter(Pass.objects.valid_now().filter(person__dwelling__building=building,
+                                                        estate_id=building.estate_id))
     return render(request, "access/building_passes.html", {
         "building": building, "people": people.count(),
         "with_pass": valid.values("person_id").distinct().count(),
@@ -322,8 +315,8 @@ CARD_PASSES = Pass.objects.select_related("person__dwelling__building", "estate"
 @admin_view
 def building_cards(request, scope, pk):
     building = get_object_or_404(_writable(scope, Building.objects.select_related("estate")), pk=pk)
-    passes = list(_valid(_writable(scope, CARD_PASSES.filter(person__dwelling__building=building,
-                                                             estate_id=building.estate_id)))
+    passes = list(_writable(scope, CARD_PASSES.valid_now().filter(person__dwelling__building=building,
+                                                                   estate_id=building.estate_id))
                   .order_by("person__dwelling__room", "person__name", "pk"))
     audit_object(actor=request.user, action=AuditEvent.Action.EXPORT, obj=building,
                  detail=f"{len(passes)} pass cards")
@@ -333,7 +326,7 @@ def building_cards(request, scope, pk):
 @admin_view
 def pass_cards(request, scope):
     ids = [int(value) for value in request.GET.getlist("pass") if value.isdigit() and len(value) < 19][:500]
-    passes = list(_valid(_writable(scope, CARD_PASSES.filter(pk__in=ids)))
+    passes = list(_writable(scope, CARD_PASSES.valid_now().filter(pk__in=ids))
                   .order_by("estate__name", "person__dwelling__building__name", "person__dwelling__room", "pk"))
     if not passes:
         messages.error(request, _("Tick the valid passes to print first."))
@@ -386,8 +379,6 @@ def passage_list(request, scope):
 
 @access_view
 def passage_export(request, scope):
-    from openpyxl import Workbook
-
     filters, scans = _scan_page_context(request, scope, scope.filter(Scan.objects.all()))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Passages"))
@@ -401,7 +392,8 @@ def passage_export(request, scope):
             timezone.localtime(scan.occurred_at).strftime("%Y-%m-%d %H:%M:%S"), scan.checkpoint.name,
             scan.get_kind_display(), scan.get_direction_display(), scan.pass_obj_id or "",
             person.name if person else "", float(scan.temperature) if scan.temperature is not None else None,
-            str(labels.get(scan.device_verdict, "")), str(labels.get(scan.server_verdict, "")), scan.server_reason_label,
+            str(labels.get(scan.device_verdict, "")), str(labels.get(scan.server_verdict, "")),
+            scan.server_reason_label,
             _("yes") if scan.disagreement else "", scan.reason, scan.visitor_name, scan.visitor_phone_masked,
             scan.device_id,
         ])
@@ -436,10 +428,7 @@ class CloseForm(forms.Form):
 
 def _assignees(community_ids):
     """Who an alert can be given to: the community's admins and grid workers."""
-    User = get_user_model()
-    members = Membership.objects.filter(community_id__in=community_ids,
-                                        role__in=[Role.COMMUNITY_ADMIN, Role.GRID_WORKER])
-    return User.objects.filter(pk__in=members.values("user_id"), is_active=True).order_by("username")
+    return members_of(community_ids, roles=[Role.COMMUNITY_ADMIN, Role.GRID_WORKER])
 
 
 @access_view
@@ -455,13 +444,15 @@ def fever_alert_list(request, scope):
         state = "all"
     page, querystring = paginate(request, alerts.order_by("-raised_at", "-pk"))
     can_edit = selectors.edits_access(scope)
-    communities = scope.admin_community_ids if not scope.is_superuser else {a.community_id for a in page}
+    # The alerts of this page the user may act on, and who in their communities may take them.
+    editable = {a.pk for a in page if scope.runs(a.community_id)}
+    communities = {a.community_id for a in page if a.pk in editable}
     highlight = request.GET.get("alert", "")
     return render(request, "access/fever_alert_list.html", {
         "page": page, "querystring": querystring, "state": state, "can_edit": can_edit,
         "assignees": list(_assignees(communities)) if can_edit else [], "close_form": CloseForm(),
         "highlight": int(highlight) if highlight.isdigit() and len(highlight) < 19 else None,
-        "admin_communities": scope.admin_community_ids, "is_superuser": scope.is_superuser,
+        "editable": editable,
     })
 
 
@@ -531,7 +522,7 @@ class RuleForm(forms.Form):
 
 @admin_view
 def rule_list(request, scope):
-    communities = _admin_communities(scope).order_by("code")
+    communities = _run_communities(scope).order_by("code")
     form = RuleForm(request.POST or None, communities=communities, superuser=scope.is_superuser)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -566,7 +557,7 @@ def key_list(request, scope):
     rows = [{"key": key, "state": _key_state(key, now)} for key in page]
     return render(request, "access/key_list.html", {
         "page": page, "rows": rows, "querystring": querystring,
-        "communities": _admin_communities(scope).order_by("code")[:50],
+        "communities": _run_communities(scope).order_by("code")[:50],
     })
 
 
@@ -583,7 +574,7 @@ def _key_state(key: SigningKey, now) -> str:
 @require_POST
 @admin_view
 def key_rotate(request, scope, pk):
-    community = get_object_or_404(_admin_communities(scope), pk=pk)
+    community = get_object_or_404(_run_communities(scope), pk=pk)
     # A leaked key must stop verifying at once; otherwise the old one overlaps (the rule).
     overlap = dt.timedelta(0) if request.POST.get("compromised") == "1" else None
     key = services.signing_key_rotate(community=community, user=request.user, overlap=overlap)

@@ -28,13 +28,14 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
 
 
-def mask_name(value: str | None) -> str:
+def mask_name(value: str | None, *, hide_single: bool = False) -> str:
     """张*三, 李*, 欧**锋: for what is printed or shown outside the office (a pass card, the
-    phone pass page). The first and the last character stay."""
+    phone pass page). The first and the last character stay. A one-character name stays
+    too, unless `hide_single` (the checkpoint console's lookup, which shows "*")."""
     if not value:
         return ""
     if len(value) == 1:
-        return value
+        return "*" if hide_single else value
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 Counts = dict[int, dict[str, int]]
@@ -79,6 +80,15 @@ def count_by(queryset, path: str, figures: dict) -> Counts:
     aggregates = {key: Count("pk", filter=q) if q is not None else Count("pk") for key, q in figures.items()}
     rows = queryset.order_by().values(path).annotate(**aggregates)
     return {row[path]: {key: row[key] for key in figures} for row in rows if row[path] is not None}
+
+
+def count_per_day(queryset, field: str, start: dt.datetime, end: dt.datetime, **counts) -> dict[dt.date, dict]:
+    """One query: {local day: {name: count}} of `queryset`'s rows whose `field` lies in
+    [start, end); `counts` are named Count expressions (a plain count "n" when none is given)."""
+    counts = counts or {"n": Count("pk")}
+    rows = (queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            .annotate(day=TruncDate(field)).order_by().values("day").annotate(**counts))
+    return {row["day"]: row for row in rows}
 
 
 def merge(*parts: Counts) -> Counts:

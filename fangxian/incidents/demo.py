@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from fangxian.accounts.selectors import members_of
 from fangxian.core.scope import Scope
 from fangxian.registry.models import Building, Community
 
@@ -28,14 +28,12 @@ DEMO = (
 def demo_incidents(*, community: Community) -> dict:
     """Six incidents in Dongshan: new, assigned, in progress and closed, reported over the last
     two days by the demo grid worker and volunteer, handled by the demo admin."""
-    User = get_user_model()
     # Only the demo users who belong to this community: a demo user left from an earlier
     # registry (its memberships gone) may not be assigned here.
-    users = {u.username: u for u in User.objects.filter(username__in=["admin", "grid1", "gate"],
-                                                         memberships__community=community).distinct()}
+    users = {u.username: u for u in members_of(community.pk).filter(username__in=["admin", "grid1", "gate"])}
     admin = users.get("admin")
     reporters = [user for user in (users.get("grid1"), users.get("gate")) if user is not None]
-    root = Scope(user_id=None, is_superuser=True)
+    root = Scope.everything()
     buildings = list(Building.objects.filter(community=community).select_related("estate").order_by("pk")[:6])
     now = timezone.now()
     made = 0

@@ -6,23 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangxian.core.reporting import Counts, Figure, Section
+from fangxian.core.reporting import Counts, Figure, Section, day_bounds
 
 from .models import Incident
-
-
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def incident_figures(community_ids: list[int], day: dt.date) -> Counts:
     """One grouped query for every community. "Open" is as at the end of `day`: reported by
     then and not closed by then, so a past day's report keeps its figure."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     open_at_end = Q(reported_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     rows = (Incident.objects.filter(community_id__in=community_ids, reported_at__lt=end)
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))

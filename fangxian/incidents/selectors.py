@@ -1,18 +1,19 @@
 """Reads of incidents: who may report and where, what each user sees, the list's filters,
-the people an incident can be given to, and the durations shown on the pages."""
+the people an incident can be given to, the durations shown on the pages, and the counts
+the wall dashboard shows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangxian.accounts.models import Membership, Role
-from fangxian.core.scope import Scope
+from fangxian.accounts.selectors import members_of
+from fangxian.core.reporting import count_per_day
+from fangxian.core.scope import Reach, Role, Scope
 from fangxian.registry.models import Community
 
 from .models import Incident
@@ -30,28 +31,19 @@ DEPARTMENTS = (
 
 def sees_incidents(scope: Scope) -> bool:
     """Anyone with a membership: members report and follow their own, officers read."""
-    return scope.is_superuser or bool(scope.member_community_ids or scope.read_community_ids)
-
-
-def manages_incidents(scope: Scope) -> bool:
-    return scope.is_superuser or bool(scope.admin_community_ids)
+    return scope.reaches(Reach.MEMBER)
 
 
 def reporting_communities(scope: Scope) -> QuerySet:
     """The communities a user may report in: those of their own memberships (an officer's
     subdistrict reads, it is not a membership of a community)."""
-    if scope.is_superuser:
-        return Community.objects.all()
-    ids = Membership.objects.filter(user_id=scope.user_id, community__isnull=False).values("community_id")
-    return Community.objects.filter(pk__in=ids)
+    return scope.communities(Community.objects.all(), Reach.OWN)
 
 
 def visible(scope: Scope, incidents: QuerySet | None = None) -> QuerySet:
     """What the scope reads (admins and officers: their communities) and, for everyone, the
     incidents they reported or were given."""
     incidents = Incident.objects.all() if incidents is None else incidents
-    if scope.is_superuser:
-        return incidents
     own = incidents.filter(Q(reported_by_id=scope.user_id) | Q(assigned_to_id=scope.user_id))
     return scope.filter(incidents) | own
 
@@ -62,10 +54,7 @@ def open_count(scope: Scope) -> int:
 
 def assignees(community_ids) -> QuerySet:
     """Who an incident can be given to: the active users with a membership in the community."""
-    if isinstance(community_ids, int):
-        community_ids = [community_ids]
-    members = Membership.objects.filter(community_id__in=community_ids).exclude(role=Role.SUBDISTRICT_OFFICER)
-    return get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True).order_by("username")
+    return members_of(community_ids, exclude_roles=[Role.SUBDISTRICT_OFFICER])
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -122,3 +111,20 @@ def duration_text(delta: dt.timedelta | None) -> str:
     if hours:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d min") % {"minutes": minutes}
+
+
+# -- for the wall dashboard (reports) --------------------------------------------------------
+
+URGENCY_RANK = Case(When(urgency=Incident.Urgency.CRITICAL, then=0), When(urgency=Incident.Urgency.HIGH, then=1),
+                    default=2, output_field=IntegerField())
+
+
+def reported_per_day(community_ids, start: dt.datetime, end: dt.datetime) -> dict[dt.date, dict]:
+    """{local day: {"n": incidents reported}}: one query."""
+    return count_per_day(Incident.objects.filter(community_id__in=list(community_ids)), "reported_at", start, end)
+
+
+def open_incidents(community_ids) -> QuerySet:
+    """The communities' open incidents, the most urgent and then the latest first."""
+    return (Incident.objects.filter(community_id__in=list(community_ids), closed_at__isnull=True)
+            .order_by(URGENCY_RANK, "-reported_at", "-pk"))

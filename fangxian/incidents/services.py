@@ -136,7 +136,7 @@ def may_report_in(scope: Scope, incident: Incident) -> bool:
         return False
     if incident.assigned_to_id is not None and incident.assigned_to_id == scope.user_id:
         return True
-    return scope.is_superuser or incident.community_id in scope.admin_community_ids
+    return scope.runs(incident.community_id)
 
 
 def incident_report_in(*, scope: Scope, user, incident: Incident, note: str) -> IncidentUpdate:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
@@ -46,8 +47,6 @@ def incident_list(request, scope):
 
 @incidents_view
 def incident_export(request, scope):
-    from openpyxl import Workbook
-
     filters = selectors.Filters.from_query(request.GET)
     incidents = selectors.filtered(selectors.visible(scope), filters)
     book = Workbook(write_only=True)

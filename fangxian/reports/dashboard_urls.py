@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import dashboard_views
 
+# The page only: its data refreshes from the API (reports/api.py).
 urlpatterns: list = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
-    path("dashboard/data/", dashboard_views.dashboard_data, name="dashboard_data"),
 ]

@@ -18,8 +18,9 @@ from fangxian.registry.models import Community, ResidentialGroup, Subdistrict
 from . import services
 from .models import DailyReport
 
-PROGRESS = ("卡口24小时值守，入口测温全覆盖。", "完成敲门行动第二轮，新增登记返深人员。", "居家隔离人员每日两次健康打卡。",
-            "志愿者为隔离户配送物资、代购并清运垃圾。", "张贴通告、横幅，流动宣传车巡回广播。")
+PROGRESS = ("卡口24小时值守，入口测温全覆盖。", "完成敲门行动第二轮，新增登记返深人员。",
+            "居家隔离人员每日两次健康打卡。", "志愿者为隔离户配送物资、代购并清运垃圾。",
+            "张贴通告、横幅，流动宣传车巡回广播。")
 PROBLEMS = ("", "", "测温枪电池不足，请求补充。", "夜班志愿者不足，请求增派青年志愿者。", "口罩库存偏紧。")
 
 
@@ -34,7 +35,7 @@ def demo_reports(place: Subdistrict | Community | None = None, *, days: int = 7,
         communities = list(Community.objects.filter(code="DONGSHAN"))
     User = get_user_model()
     user = User.objects.filter(username="admin").first() or User.objects.filter(is_superuser=True).first()
-    scope = Scope(user_id=getattr(user, "pk", None), is_superuser=True)
+    scope = Scope.everything(getattr(user, "pk", None))
     rng = random.Random(seed)
     today = timezone.localdate()
     filed = 0

@@ -17,14 +17,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
-from reportlab.lib.styles import ParagraphStyle
 
 from fangxian.core.pdf import chinese_font, printable
+from fangxian.core.reporting import sections
 
 from .models import ZERO_FIELDS
-from fangxian.core.reporting import sections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)

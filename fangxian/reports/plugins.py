@@ -7,10 +7,12 @@ from fangxian.access.selectors import standing_checkpoints
 from fangxian.core import plugins
 
 from . import jobs
+from .api import router
 from .demo import demo_reports
 from .selectors import reads_reports
 
 plugins.urls("reports/", "fangxian.reports.urls")
+plugins.api_router("/reports", router)
 plugins.periodic(every_seconds=600)(jobs.report_reminders)
 
 

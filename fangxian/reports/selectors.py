@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from fangxian.access.selectors import active_checkpoints
 from fangxian.core.reporting import sections
 from fangxian.core.scope import Scope
 from fangxian.registry.models import Community, ResidentialGroup
@@ -214,13 +215,11 @@ class UnitColumn:
 def unit_columns(community: Community, day: dt.date, *, now: dt.datetime | None = None,
                  deadline: dt.datetime) -> list[UnitColumn]:
     """The community's residential groups, then its active checkpoints, each with its sub-report."""
-    from fangxian.access.models import Checkpoint
-
     now = now or timezone.now()
     columns = []
     for kind, units in (
         ("group", list(ResidentialGroup.objects.filter(community=community).order_by("number"))),
-        ("checkpoint", list(Checkpoint.objects.filter(community=community, active=True).order_by("name", "pk"))),
+        ("checkpoint", list(active_checkpoints([community.pk]))),
     ):
         ids = [u.pk for u in units]
         latest = latest_reports(day, **{f"{kind}_ids": ids})

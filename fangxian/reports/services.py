@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangxian.access.selectors import active_checkpoints
 from fangxian.core.models import AuditEvent
 from fangxian.core.notify import notify
-from fangxian.core.scope import Scope
+from fangxian.core.scope import Reach, Scope
 from fangxian.core.services import audit_object
 from fangxian.registry.models import Community, ResidentialGroup
 
@@ -23,29 +24,18 @@ from .models import TEXT_FIELDS, ZERO_FIELDS, DailyReport, ReportDeadline, Repor
 TEXT_MAX = 2000
 
 
-def volunteer_communities(scope: Scope) -> set[int]:
-    """The communities whose checkpoints the user stands at as a volunteer."""
-    from fangxian.accounts.models import Membership, Role
-
-    if "checkpoint_volunteer" not in scope.roles:
-        return set()
-    return set(Membership.objects.filter(user_id=scope.user_id, role=Role.CHECKPOINT_VOLUNTEER)
-               .values_list("community_id", flat=True))
-
-
 def can_write_unit(scope: Scope, community_id: int, group_id: int | None, checkpoint_id: int | None = None) -> bool:
     """The community's admins write its report and its sub-reports; a group leader her group's;
     a checkpoint volunteer the sub-reports of the checkpoints of their community."""
-    if scope.is_superuser or community_id in scope.admin_community_ids:
+    if scope.runs(community_id):
         return True
     if group_id is not None:
-        return group_id in scope.group_ids
-    return checkpoint_id is not None and community_id in volunteer_communities(scope)
+        return scope.leads_group(group_id)
+    return checkpoint_id is not None and scope.covers(community_id, Reach.CHECKPOINT)
 
 
 def can_read_unit(scope: Scope, community_id: int, group_id: int | None, checkpoint_id: int | None = None) -> bool:
-    return (scope.is_superuser or community_id in scope.read_community_ids
-            or can_write_unit(scope, community_id, group_id, checkpoint_id))
+    return scope.reads(community_id) or can_write_unit(scope, community_id, group_id, checkpoint_id)
 
 
 def _clean(data: dict) -> dict:
@@ -154,7 +144,7 @@ def report_correct(*, scope: Scope, user, report: DailyReport, reason: str) -> D
 
 def deadline_set(*, scope: Scope, user, community: Community, time: dt.time, effective_from: dt.date
                  ) -> ReportDeadline:
-    if not (scope.is_superuser or community.pk in scope.admin_community_ids):
+    if not scope.runs(community.pk):
         raise PermissionDenied
     if time is None:
         raise ValidationError({"time": _("Give the deadline as a time of day, e.g. 17:00.")})
@@ -172,8 +162,6 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Remind every unit (community, residential group, active checkpoint) that has not
     submitted today's report once its deadline has passed: once per unit and day. Returns the
     number sent."""
-    from fangxian.access.models import Checkpoint
-
     now = now or timezone.now()
     day = timezone.localdate(now)
     communities = list(Community.objects.order_by("pk"))
@@ -187,7 +175,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     reminded = set(ReportReminder.objects.filter(day=day, community_id__in=list(late)).values_list(*unit_of))
     units = [(c, None, None) for c in late.values()]
     units += [(late[g.community_id], g, None) for g in ResidentialGroup.objects.filter(community_id__in=list(late))]
-    checkpoints = Checkpoint.objects.filter(community_id__in=list(late), active=True)
+    checkpoints = active_checkpoints(late)
     units += [(late[c.community_id], None, c) for c in checkpoints]
     sent = 0
     for community, group, checkpoint in units:

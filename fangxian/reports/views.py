@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangxian.access.selectors import checkpoint_with_community
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scoped_view
+from fangxian.core.scope import Reach, scoped_view
 from fangxian.core.services import audit_object, audit_record
-from fangxian.access.models import Checkpoint
 from fangxian.registry.models import Community, ResidentialGroup
 
 from . import exports, selectors, services
@@ -55,8 +55,7 @@ def _day(request) -> dt.date:
 
 
 def _readable_communities(scope):
-    communities = Community.objects.select_related("subdistrict").order_by("subdistrict__code", "code")
-    return communities if scope.is_superuser else communities.filter(pk__in=scope.read_community_ids)
+    return scope.communities(Community.objects.select_related("subdistrict").order_by("subdistrict__code", "code"))
 
 
 def _layout_rows(columns_figures: list[dict]) -> list[tuple]:
@@ -88,8 +87,8 @@ def day(request, scope):
     fill_changes = [view.fill_totals[n] - view.previous_fill_totals[n] for n, _label in ZERO_FIELDS]
     return render(request, "reports/day.html", {
         "view": view, "day": view.day, "query": query, "rows": rows, "layout": exports.layout(),
-        "totals": list(zip(totals, changes)), "fill_totals": list(zip([view.fill_totals[n] for n, _l in ZERO_FIELDS],
-                                                                      fill_changes)),
+        "totals": list(zip(totals, changes, strict=True)),
+        "fill_totals": list(zip([view.fill_totals[n] for n, _l in ZERO_FIELDS], fill_changes, strict=True)),
         "zero_fields": ZERO_FIELDS, "states": STATE_LABELS, "previous": view.day - dt.timedelta(days=1),
         "next": view.day + dt.timedelta(days=1) if view.day < timezone.localdate(clock()) else None,
         "figure_keys": [f"{s.key}.{f.key}" for s, f in columns],
@@ -288,8 +287,10 @@ def group(request, scope, pk):
 
 @reports_view
 def checkpoint(request, scope, pk):
-    return _sub_report(request, scope, get_object_or_404(Checkpoint.objects.select_related("community"), pk=pk),
-                       "checkpoint")
+    unit = checkpoint_with_community(pk)
+    if unit is None:
+        raise Http404
+    return _sub_report(request, scope, unit, "checkpoint")
 
 
 # -- versions and corrections ---------------------------------------------------------------
@@ -371,8 +372,7 @@ def history(request, scope):
 @reports_view
 def deadlines(request, scope):
     scope.require(scope.is_admin)
-    communities = Community.objects.all() if scope.is_superuser else Community.objects.filter(
-        pk__in=scope.admin_community_ids)
+    communities = scope.communities(Community.objects.all(), Reach.RUN)
     form = DeadlineForm(request.POST or None, communities=communities,
                         initial={"effective_from": timezone.localdate(clock()), "time": "17:00",
                                  "community": communities.first()})

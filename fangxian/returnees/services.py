@@ -260,14 +260,14 @@ def _person_for(*, scope: Scope, user, registration: Registration, name: str, na
 def _revoke_valid_passes(person: Person, *, user) -> int:
     now = timezone.now()
     count = 0
-    for pass_ in Pass.objects.filter(person=person, revoked_at__isnull=True, valid_until__gt=now):
+    for pass_ in Pass.objects.valid_at(now).filter(person=person):
         pass_revoke(pass_=pass_, reason=Pass.RevokeReason.HOME_QUARANTINE, user=user)
         count += 1
     return count
 
 
 def _has_valid_pass(person: Person) -> bool:
-    return Pass.objects.filter(person=person, revoked_at__isnull=True, valid_until__gt=timezone.now()).exists()
+    return Pass.objects.valid_now().filter(person=person).exists()
 
 
 def registration_review(*, scope: Scope, user, registration: Registration, decision: str, reason: str,

@@ -1,9 +1,13 @@
 """Closed management fixtures: a checkpoint at the gate of two_grids' estate, and passes."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from fangxian.access import services
-from fangxian.access.models import Checkpoint
+from fangxian.access.models import Checkpoint, FeverAlert
+from fangxian.core.scope import Scope
 from fangxian.registry.models import Entrance
 
 
@@ -26,12 +30,6 @@ def equip_gate(cast):
     """Everything closed management shows, in `cast` (two_grids or the matrix cast): a
     checkpoint, passes for person_a and person_b, and a day at the gate: person_b's pass
     scanned with a fever (an open alert), and a visitor turned away."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from fangxian.access.models import FeverAlert
-
     carol = cast.users["carol"]
     if not hasattr(cast, "checkpoint"):
         cast.checkpoint = make_checkpoint(cast.estate)
@@ -45,7 +43,8 @@ def equip_gate(cast):
                    reason="非本小区居民", visitor={"name": "王访客", "phone": "13812345678", "visiting": "3栋",
                                                    "why": "探亲"}),
     ]
-    acks = services.scans_sync(device_id="gate-phone-1", events=events, user=cast.users["erin"])
+    acks = services.scans_sync(device_id="gate-phone-1", events=events, user=cast.users["erin"],
+                                scope=Scope.for_user(cast.users["erin"]))
     assert [a["status"] for a in acks] == ["stored", "stored"], acks
     cast.alert = FeverAlert.objects.get(scan__event_id=events[0]["event_id"])
     cast.events = events

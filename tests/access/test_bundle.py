@@ -10,7 +10,7 @@ from fangxian.access import passcodec, services
 from fangxian.access.models import SigningKey
 from tests.access.conftest import make_checkpoint
 from tests.api import Caller
-from tests.factories import EstateFactory, PersonFactory, BuildingFactory, DwellingFactory
+from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,8 @@ def test_it_sorts_the_revocation_list_and_keeps_other_estates_out(gate):
     elsewhere = BuildingFactory(estate=EstateFactory(community=gate.community), grid=gate.grid_a)
     stranger = PersonFactory(dwelling=DwellingFactory(building=elsewhere))
     services.pass_revoke(pass_=services.pass_issue(person=stranger, user=carol), reason="lost", user=carol)
-    revoked = open_bundle(services.bundle_build(checkpoint=gate.checkpoint)["bundle"], gate.community)[-70002]["revoked"]
+    bundle = services.bundle_build(checkpoint=gate.checkpoint)["bundle"]
+    revoked = open_bundle(bundle, gate.community)[services.CLAIM_BUNDLE]["revoked"]
     assert len(revoked) == 5 and revoked == sorted(revoked) and all(len(r) == 16 for r in revoked)
 
 

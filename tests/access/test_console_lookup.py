@@ -1,4 +1,5 @@
-"""The console's manual lookup: a resident without a card, by building, room and name.
+"""The console's manual lookup (GET /api/v1/access/lookup): a resident without a card, by
+building, room and name.
 
 Only the volunteers and admins of the checkpoint's community may ask; the answer names
 people masked, with building and room, and never an ID number or a phone.
@@ -6,22 +7,26 @@ people masked, with building and room, and never an ID number or a phone.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from django.urls import reverse
 
 from fangxian.access import services
-from fangxian.access.console_views import mask_name
 from fangxian.access.models import Pass
+from fangxian.api.api import api
 from fangxian.core.models import AuditEvent
+from fangxian.core.personal import mask_name as core_mask_name
+from fangxian.core.scope import Role
 from tests.access.conftest import make_checkpoint
 from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, PersonFactory, make_user
-from fangxian.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
+mask_name = functools.partial(core_mask_name, hide_single=True)  # what the lookup shows
+
 
 def _lookup(client, checkpoint, **params):
-    return client.get(reverse("access:console_lookup", args=[checkpoint.pk]), params)
+    return client.get("/api/v1/access/lookup", {"checkpoint": checkpoint.pk, **params})
 
 
 def _where(person):
@@ -41,6 +46,7 @@ def test_it_finds_a_resident_by_building_and_room(client, gate):
         "room": gate.person_a.dwelling.room,
         "has_valid_pass": True,
     }
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_it_finds_a_resident_by_name(client, gate):
@@ -113,9 +119,23 @@ def test_it_refuses_a_volunteer_of_another_community(client, gate):
     assert found["person"] == gate.outsider.pk
 
 
-def test_it_sends_a_stranger_to_the_login_page(client, gate):
+def test_it_asks_a_stranger_to_log_in(client, gate):
     response = _lookup(client, gate.checkpoint, **_where(gate.person_a))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 401 and "detail" in response.json()
+
+
+def test_it_answers_a_bad_checkpoint_in_the_one_error_shape(client, gate):
+    client.force_login(gate.users["erin"])
+    response = client.get("/api/v1/access/lookup", {"checkpoint": "gate"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "checkpoint"
+
+
+def test_it_is_documented_in_openapi():
+    operation = api.get_openapi_schema()["paths"]["/api/v1/access/lookup"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"checkpoint", "building", "room", "name"} <= names
+    assert {200, 401, 403, 404, 422} <= {int(code) for code in operation["responses"]}
 
 
 @pytest.mark.parametrize("name, masked", [

@@ -9,9 +9,9 @@ import zlib
 
 import cbor2
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from hypothesis import given
 from hypothesis import strategies as st
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from fangxian.access import passcodec as pc
 from fangxian.access.base45 import Base45DecodeError, b45decode, b45encode

@@ -141,3 +141,19 @@ def test_it_shows_the_phone_pass_without_login_and_masked(client, gate):
     services.pass_revoke(pass_=gate.pass_a, reason="lost", user=gate.users["carol"])
     revoked = client.get(url).content.decode()
     assert "<svg" not in revoked
+
+
+def test_it_selects_as_valid_exactly_the_passes_whose_status_is_valid(gate):
+    """`Pass.objects.valid_at(moment)` and `Pass.status_at(moment) == "valid"` are one rule."""
+    now = timezone.now()
+    pending = services.pass_issue(person=gate.person_b, user=gate.users["carol"])
+    Pass.objects.filter(pk=pending.pk).update(valid_from=now + dt.timedelta(hours=1))
+    revoked_later = services.pass_issue(person=gate.person_b, user=gate.users["carol"])
+    Pass.objects.filter(pk=revoked_later.pk).update(revoked_at=now + dt.timedelta(hours=2))
+    services.pass_revoke(pass_=gate.pass_b, reason=Pass.RevokeReason.LOST, user=gate.users["carol"])
+    for moment in (now - dt.timedelta(days=1), now, now + dt.timedelta(minutes=90), now + dt.timedelta(hours=3),
+                   now + dt.timedelta(days=91)):
+        expected = {p.pk for p in Pass.objects.all() if p.status_at(moment) == "valid"}
+        assert set(Pass.objects.valid_at(moment).values_list("pk", flat=True)) == expected, moment
+    assert set(Pass.objects.valid_now().values_list("pk", flat=True)) == {
+        p.pk for p in Pass.objects.all() if p.status == "valid"}

@@ -94,7 +94,7 @@ def test_it_stores_each_event_once_whatever_the_network_does(sync_gate):
                         self.fevers.add(event["event_id"])
 
         def _settle(self, batch, acks):
-            for event, ack in zip(batch, acks):
+            for event, ack in zip(batch, acks, strict=True):
                 assert ack["event_id"] == event["event_id"]
                 expected = "rejected" if event["event_id"] not in self.valid else {"stored", "duplicate"}
                 assert ack["status"] == expected or ack["status"] in expected, (event, ack)
@@ -120,7 +120,7 @@ def test_it_stores_each_event_once_whatever_the_network_does(sync_gate):
         def retry(self):
             """The same batch again, as a phone does after a timeout."""
             acks = post(headers, self.last)
-            for event, ack in zip(self.last, acks):
+            for event, ack in zip(self.last, acks, strict=True):
                 if event["event_id"] in self.valid:
                     assert ack["status"] == "duplicate", (event, ack)
             self._settle(self.last, acks)

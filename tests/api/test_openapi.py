@@ -13,7 +13,8 @@ EXPECTED = {
       ("dwellings", "buildings", "grids", "estates", "groups", "communities")),
     *(("get", f"/api/v1/registry/{kind}/{{id}}") for kind in
       ("dwellings", "buildings", "grids", "estates", "groups", "communities")),
-    ("get", "/api/v1/access/bundle"), ("post", "/api/v1/access/sync"),
+    ("get", "/api/v1/access/bundle"), ("post", "/api/v1/access/sync"), ("get", "/api/v1/access/lookup"),
+    ("get", "/api/v1/reports/dashboard"),
 }
 
 

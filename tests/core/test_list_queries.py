@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fangxian.core.models import AuditEvent
+from fangxian.core.scope import Scope
 from fangxian.access import services as access_services
 from fangxian.registry.models import Entrance
 from tests.access.conftest import make_checkpoint, scan_event
@@ -57,7 +58,8 @@ def grow(cast, n: int) -> None:
                                   target_id=str(i), community=cast.community)
         checkpoint = make_checkpoint(cast.estate, name=f"门{Entrance.objects.count()}")
         pass_ = access_services.pass_issue(person=person, user=carol)
-        access_services.scans_sync(device_id="grow", user=cast.users["erin"], events=[
+        access_services.scans_sync(device_id="grow", user=cast.users["erin"],
+                                   scope=Scope.for_user(cast.users["erin"]), events=[
             scan_event(checkpoint, access_services.pass_qr_text(pass_), temperature=38.2, verdict="red"),
             scan_event(checkpoint, None, kind="refusal", verdict="red",
                        visitor={"name": "访客", "phone": "13800000000", "visiting": "", "why": ""}),

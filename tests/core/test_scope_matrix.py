@@ -83,7 +83,6 @@ PAGES = {
     "access:key_list": ("get", None, ADMIN_ONLY),
     "access:key_rotate": ("post", lambda c: c.community.pk, ADMIN_OF_CAROL),
     "access:console": ("get", lambda c: c.checkpoint.pk, CONSOLE),
-    "access:console_lookup": ("get", lambda c: c.checkpoint.pk, CONSOLE),
     "access:console_manifest": ("get", lambda c: c.checkpoint.pk, PUBLIC),  # browsers fetch it without cookies
     "access:console_sw": ("get", None, PUBLIC),  # holds no data; a service worker update must not need a login
     "returnees:register": ("get", lambda c: c.community.code, PUBLIC),  # the poster's page: no login
@@ -124,7 +123,6 @@ POST_DATA = {
     "access:pass_revoke": {"reason": "lost"},
     "access:fever_alert_assign": {"assignee": "me"},
     "access:fever_alert_close": {"outcome": "normal_on_remeasure"},
-    "access:console_lookup": {"name": "居民"},  # a GET: the query string
     "returnees:registration_review": {"decision": "reject", "reason": "矩阵测试"},
     "returnees:quarantine_checkin": {"temperature": "36.5"},
     "returnees:quarantine_extend": {"days": "1", "reason": "矩阵测试"},
@@ -246,6 +244,7 @@ API = {
     "community_list": (None, None, REGISTRY_LIST),
     "community_detail": (lambda c: c.community.pk, None, COMMUNITY_READ),
     "bundle": (None, lambda c: {"checkpoint": c.checkpoint.pk}, CHECKPOINT_DEVICE),  # GET: the query
+    "lookup": (None, lambda c: {"checkpoint": c.checkpoint.pk, "name": "居民"}, CHECKPOINT_DEVICE),  # GET: the query
     "sync": (None, lambda c: {"device_id": "matrix", "events": [
         scan_event(c.checkpoint, None, kind="refusal", verdict="red")]}, CHECKPOINT_SYNC),
 }

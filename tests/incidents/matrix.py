@@ -1,5 +1,5 @@
 """This app's part of the scope matrix (tests/core/test_scope_matrix.py) and of the list-page
-query counts (tests/core/test_list_queries.py): the incident pages and the wall dashboard.
+query counts (tests/core/test_list_queries.py): the incident pages.
 
 Incidents: anyone with a membership opens the list (and sees there what their scope reads,
 plus what they reported or were given); anyone with a membership in a community reports
@@ -10,9 +10,19 @@ reads it, alice, the volunteers and olga do not see it.
 
 from django.core.files.base import ContentFile
 
+from fangxian.core.scope import Scope
+from fangxian.incidents import services
 from tests.returnees.conftest import PNG
 from tests.roles import (  # noqa: F401
-    ACCESS_READ, ADMIN_OF_CAROL, ANY_USER, DENY, LOGIN, OK, PUBLIC, REGISTRY_READ_B, REGISTRY_WRITE_B, row,
+    ADMIN_OF_CAROL,
+    ANY_USER,
+    DENY,
+    LOGIN,
+    OK,
+    PUBLIC,
+    REGISTRY_READ_B,
+    REGISTRY_WRITE_B,
+    row,
 )
 
 REPORTERS = row(LOGIN, OK, OK, OK, DENY, OK, OK, OK, OK)
@@ -26,9 +36,6 @@ PAGES: dict = {
     "incidents:assign": ("post", lambda c: c.incident_b.pk, ADMIN_OF_CAROL),
     "incidents:report_in": ("post", lambda c: c.incident_b.pk, REGISTRY_WRITE_B),
     "incidents:close": ("post", lambda c: c.incident_b.pk, ADMIN_OF_CAROL),
-    # The wall dashboard: those who read the community's closed management (it lists fever alerts).
-    "reports:dashboard": ("get", None, ACCESS_READ),
-    "reports:dashboard_data": ("get", None, ACCESS_READ),
 }
 POST_DATA: dict = {
     "incidents:assign": {"department": "派出所", "note": "矩阵测试"},
@@ -38,21 +45,15 @@ POST_DATA: dict = {
 API: dict = {}
 LIST_CASES: dict = {
     "incidents:list": ("carol", "dave", "bob"),
-    "reports:dashboard": ("carol", "dave"),
 }
 
 
-
 def _root():
-    from fangxian.core.scope import Scope
-
-    return Scope(user_id=None, is_superuser=True)
+    return Scope.everything()
 
 
 def equip(cast) -> None:
     """An incident at grid B's building, reported by bob and given to bob, with a photo."""
-    from fangxian.incidents import services
-
     carol, bob = cast.users["carol"], cast.users["bob"]
     cast.incident_b = services.incident_report(
         scope=_root(), user=bob, community=cast.community, title="楼道堆放杂物", location="",
@@ -62,8 +63,6 @@ def equip(cast) -> None:
 
 def grow(cast, building, i: int) -> None:
     """An open incident reported by bob (assigned, with a report-in) and a closed one by alice."""
-    from fangxian.incidents import services
-
     carol, bob, alice = cast.users["carol"], cast.users["bob"], cast.users["alice"]
     mine = services.incident_report(scope=_root(), user=bob, community=cast.community, title=f"事件{i}",
                                     location="", urgency=("low", "high", "critical")[i % 3], building=building)

@@ -3,12 +3,12 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from fangxian.accounts.models import Role
+from fangxian.core.reporting import sections
 from fangxian.incidents.demo import demo_incidents
 from fangxian.incidents.models import Incident
-from fangxian.core.reporting import sections
-from django.utils import timezone
 from tests.factories import BuildingFactory, GridFactory, make_user
 from tests.incidents import matrix
 
@@ -39,7 +39,8 @@ def count_queries(client, url) -> int:
 def test_it_lists_incidents_in_a_constant_number_of_queries(client, two_grids):
     def grow(n, start):
         for i in range(start, start + n):
-            matrix.grow(two_grids, BuildingFactory(estate=two_grids.estate, grid=GridFactory(community=two_grids.community)), i)
+            building = BuildingFactory(estate=two_grids.estate, grid=GridFactory(community=two_grids.community))
+            matrix.grow(two_grids, building, i)
 
     url = reverse("incidents:list")
     grow(3, 0)

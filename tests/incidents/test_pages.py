@@ -96,12 +96,12 @@ def test_it_refuses_a_form_without_where_or_with_a_bad_photo(client, two_grids, 
 def test_it_shows_the_badge_of_open_incidents_to_the_duty_officer(client, incidents):
     client.force_login(incidents.users["carol"])
     nav = client.get(reverse("home")).context["nav_items"]
-    entry = next(item for item in nav if item[1] == reverse("incidents:list"))
-    assert entry[2] == 2  # alice's and bob's; erin's is closed
+    entry = next(item for item in nav if item.url == reverse("incidents:list"))
+    assert entry.badge == 2  # alice's and bob's; erin's is closed
     client.force_login(incidents.users["dave"])
     nav = client.get(reverse("home")).context["nav_items"]
-    assert next(item for item in nav if item[1] == reverse("incidents:list"))[2] == 3
-    assert reverse("incidents:create") not in [item[1] for item in nav]  # dave does not report
+    assert next(item for item in nav if item.url == reverse("incidents:list")).badge == 3
+    assert reverse("incidents:create") not in [item.url for item in nav]  # dave does not report
 
 
 def test_it_filters_searches_and_pages_the_list(client, incidents, settings):

@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from fangxian.incidents.models import Incident
 from fangxian.core.reporting import sections
-from tests.incidents.conftest import report, scope_of_user
 from fangxian.incidents import services
+from fangxian.incidents.models import Incident
+from tests.incidents.conftest import report, scope_of_user
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:

@@ -1,11 +1,16 @@
 """This app's part of the scope matrix (tests/core/test_scope_matrix.py) and of the list-page
-query counts (tests/core/test_list_queries.py)."""
+query counts (tests/core/test_list_queries.py): the daily report's pages, the wall dashboard
+and its API operation."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from tests.roles import ADMIN_ONLY, DENY, LOGIN, OK, row
+from fangxian.core.scope import Scope
+from fangxian.reports import services
+from fangxian.reports.models import DailyReport
+from tests.factories import CommunityFactory
+from tests.roles import ACCESS_READ, ADMIN_ONLY, DENY, LOGIN, OK, row
 
 # Officers, community admins and superusers read the community reports (olga: only her own
 # community's, so the subdistrict page still opens for her).
@@ -30,21 +35,24 @@ PAGES: dict = {
     "reports:checkpoint": ("get", lambda c: c.checkpoint.pk, ERINS_CHECKPOINT),
     "reports:version": ("get", lambda c: c.group_report.pk, GINAS_GROUP),
     "reports:correct": ("post", lambda c: c.group_report.pk, GINAS_GROUP_WRITE),
+    # The wall dashboard: those who read the community's closed management (it lists fever alerts).
+    "reports:dashboard": ("get", None, ACCESS_READ),
 }
 POST_DATA: dict = {"reports:correct": {"reason": "矩阵测试"}}
-API: dict = {}
+# operationId (without the module prefix) → (object whose pk fills {id}, body, expectations)
+API: dict = {
+    "dashboard_data": (None, None, ACCESS_READ),  # the wall dashboard's refresh
+}
 LIST_CASES: dict = {
     "reports:day": ("carol", "dave"),
     "reports:history": ("carol", "dave"),
     "reports:deadlines": ("carol",),
+    "reports:dashboard": ("carol", "dave"),
 }
 
 
 def equip(cast) -> None:
     """gina's submitted sub-report of today and carol's draft of the community report."""
-    from fangxian.core.scope import Scope
-    from fangxian.reports import services
-
     gina, carol = cast.users["gina"], cast.users["carol"]
     today = timezone.localdate()
     cast.group_report = services.report_save(
@@ -57,13 +65,8 @@ def equip(cast) -> None:
 def grow(cast, building, i: int) -> None:
     """A new community of the subdistrict with a submitted report (dave's day and history pages
     grow), a past submitted report and a deadline of carol's community (carol's pages grow)."""
-    from fangxian.core.scope import Scope
-    from fangxian.reports import services
-    from fangxian.reports.models import DailyReport
-    from tests.factories import CommunityFactory
-
     root = cast.users["root"]
-    scope = Scope(user_id=root.pk, is_superuser=True)
+    scope = Scope.everything(root.pk)
     today = timezone.localdate()
     community = CommunityFactory(subdistrict=cast.community.subdistrict)
     services.report_save(scope=scope, user=root, community=community, day=today, submit=True,

@@ -175,8 +175,8 @@ def test_it_shows_passages_per_hour_per_checkpoint_and_the_end_dates(wall):
 
 def test_it_answers_json_of_a_fixed_shape(client, wall):
     client.force_login(wall.users["carol"])
-    response = client.get(reverse("reports:dashboard_data"))
-    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    response = client.get(reverse("api:dashboard_data"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     data = response.json()
     assert set(data) == {"day", "figures", "trend", "hourly", "quarantine_ends", "fever_alerts", "incidents",
@@ -192,9 +192,28 @@ def test_it_answers_json_of_a_fixed_shape(client, wall):
     assert set(data["fever_alerts"][0]) == {"id", "checkpoint", "temperature", "raised_at", "assigned"}
 
 
+def test_it_refuses_the_data_in_the_api_error_shape(client, wall):
+    url = reverse("api:dashboard_data")
+    assert client.get(url).status_code == 401  # no login, no token
+    client.force_login(wall.users["alice"])  # a grid worker reads no whole community
+    refused = client.get(url)
+    assert refused.status_code == 403 and set(refused.json()) == {"detail"}
+    client.force_login(wall.users["carol"])
+    elsewhere = client.get(url, {"community": wall.other.pk})
+    assert elsewhere.status_code == 404 and set(elsewhere.json()) == {"detail"}
+    invalid = client.get(url, {"community": "east"})
+    assert invalid.status_code == 422 and invalid.json()["detail"][0]["field"] == "community"
+
+
+def test_it_documents_the_data_in_openapi(client, wall):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/reports/dashboard"]["get"]
+    assert operation["tags"] == ["reports"] and {"200", "401", "403", "404", "422"} <= set(operation["responses"])
+
+
 def test_it_gives_officers_the_subdistrict_totals_or_one_community(client, wall):
     client.force_login(wall.users["dave"])
-    url = reverse("reports:dashboard_data")
+    url = reverse("api:dashboard_data")
     both = client.get(url).json()
     assert both["community"] is None
     mine = dashboard([wall.community.pk], TODAY)["figures"]
@@ -213,7 +232,7 @@ def test_it_gives_officers_the_subdistrict_totals_or_one_community(client, wall)
 
 def test_it_runs_the_same_number_of_queries_as_the_data_grows(client, wall):
     client.force_login(wall.users["dave"])
-    url = reverse("reports:dashboard_data")
+    url = reverse("api:dashboard_data")
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -240,4 +259,4 @@ def test_it_shows_the_wall_page_with_the_figures(client, wall):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-figure="passages_today">6<' in html and 'id="dashboard-data"' in html
-    assert reverse("reports:dashboard_data") in html and "vendor/echarts/echarts.min.js" in html
+    assert reverse("api:dashboard_data") in html and "vendor/echarts/echarts.min.js" in html

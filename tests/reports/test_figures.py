@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from fangxian.access import services as access
 from fangxian.access.models import Checkpoint, FeverAlert, Pass, Scan
+from fangxian.core.reporting import sections
+from fangxian.core.scope import Scope
 from fangxian.registry.models import Dwelling, Person
 from fangxian.reports import selectors
-from fangxian.core.reporting import sections
 from fangxian.returnees import services as returnees
 from fangxian.returnees.models import CheckIn, Quarantine, Registration
 from tests.access.conftest import equip_gate, make_checkpoint, scan_event
@@ -44,15 +45,15 @@ def busy(two_grids):
                           at=now - dt.timedelta(minutes=6)),
                scan_event(gate2, access.pass_qr_text(pass2), temperature=37.9, verdict="red",
                           at=now - dt.timedelta(minutes=7))]
-    access.scans_sync(device_id="gate2", events=events, user=carol)
+    access.scans_sync(device_id="gate2", events=events, user=carol, scope=Scope.for_user(carol))
     first, second = FeverAlert.objects.filter(checkpoint=gate2).order_by("pk")
     access.fever_alert_close(alert=first, outcome="fever_clinic", user=carol)
     # The other community: a person, a registration, a gate with a passage.
     other_estate = cast.outsider.dwelling.building.estate
     register(cast.other, DwellingFactory(building=cast.outsider.dwelling.building))
     other_gate = make_checkpoint(other_estate, name="西门")
-    access.scans_sync(device_id="other", user=cast.users["root"], events=[scan_event(other_gate, None, kind="refusal",
-                                                                                     verdict="red")])
+    access.scans_sync(device_id="other", user=cast.users["root"], scope=Scope.everything(),
+                      events=[scan_event(other_gate, None, kind="refusal", verdict="red")])
     # A quarantine in group 2 released today, with a morning check-in.
     registration = register(cast.community, DwellingFactory(building=building2),
                             arrival_date=timezone.localdate() - dt.timedelta(days=20))

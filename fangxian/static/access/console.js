@@ -644,7 +644,7 @@
     $("manual-form").hidden = true;
     if (!((building && room) || name.length >= 2)) { error.textContent = T.lookup_short; error.hidden = false; return; }
     if (!navigator.onLine) { error.textContent = T.lookup_offline; error.hidden = false; return; }
-    const url = cfg.lookupUrl + "?" + new URLSearchParams({ building, room, name });
+    const url = cfg.lookupUrl + "?" + new URLSearchParams({ checkpoint: cfg.checkpoint, building, room, name });
     let body;
     try {
       const res = await fetch(url, { credentials: "same-origin", redirect: "manual", cache: "no-store" });

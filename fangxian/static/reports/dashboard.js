@@ -1,6 +1,7 @@
 /* The wall dashboard: draws the charts from the data embedded in the page, then fetches the
-   same data again every minute and updates the figures, charts and lists in place. A failed
-   fetch keeps the last figures and shows the offline hint until a fetch succeeds. */
+   same data again every minute from the API (data-url: GET /api/v1/reports/dashboard) and
+   updates the figures, charts and lists in place. A failed fetch keeps the last figures and
+   shows the offline hint until a fetch succeeds. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -113,7 +114,8 @@
     Object.keys(data.figures).forEach(function (key) {
       var el = document.querySelector('[data-figure="' + key + '"]');
       if (el) {
-        el.textContent = data.figures[key].toLocaleString();
+        var value = data.figures[key];
+        el.textContent = value === null ? "\u2014" : value.toLocaleString();  // unknown is not zero
         el.parentNode.classList.toggle("zero", data.figures[key] === 0 && /open_|refusals/.test(key));
       }
     });
