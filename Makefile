@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench setup system-packages clean
+.PHONY: run test lint imports bench setup system-packages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Fangxian needs Python 3.11 or newer")'
@@ -22,9 +22,20 @@ run: setup
 	$(BIN)/fangxian demo --if-empty
 	$(BIN)/fangxian serve --with-worker
 
-## Set up and run the whole suite (SQLite; PostgreSQL too when DATABASE_URL is set).
-test: setup system-packages
+## Set up, check the code (ruff, the import-linter contracts) and run the whole suite
+## (SQLite; PostgreSQL when DATABASE_URL is set).
+test: setup system-packages lint
 	FANGXIAN_ENV=test $(BIN)/pytest
+
+## Lint and import order (ruff), and the architecture's layers and no cycles (import-linter,
+## contracts in pyproject.toml; docs/architecture.md explains them).
+lint: setup
+	$(BIN)/ruff check fangxian tests bench tools
+	$(BIN)/lint-imports
+
+## The import graph as a reader checks it: layers broken, cycles, imports inside functions.
+imports:
+	$(PYTHON) tools/import_graph.py
 
 ## Speed and memory figures, each beside its floor: one JSON line per figure.
 bench: setup

@@ -11,6 +11,8 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
+from gunicorn.app.base import BaseApplication
 
 
 class Command(BaseCommand):
@@ -28,10 +30,6 @@ class Command(BaseCommand):
                                  "beside the server, stopped with it; for one machine, as `make run` does")
 
     def handle(self, *args, bind, workers, threads, certfile, keyfile, no_collectstatic, with_worker, **options):
-        from gunicorn.app.base import BaseApplication
-
-        from fangxian.wsgi import application
-
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         config = {
@@ -49,7 +47,7 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
-                return application
+                return get_wsgi_application()  # what fangxian.wsgi serves, in this configured process
 
         if with_worker:
             worker = subprocess.Popen([sys.executable, "-m", "fangxian.cli", "worker"])
