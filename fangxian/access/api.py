@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import pgettext
 from ninja import Field, Query, Router, Schema
 
+from fangxian.api.errors import ERRORS
 from fangxian.core.models import AuditEvent
 from fangxian.core.personal import mask_name
 from fangxian.core.scope import Reach, Scope, scope_of
@@ -31,20 +32,6 @@ router = Router(tags=["access"])
 MAX_ID = 2**63 - 1
 
 
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str | None
-    message: str
-
-
-class Invalid(Schema):
-    detail: list[FieldError]
-
-
-ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid}
 
 
 class BundleParams(Schema):

@@ -13,11 +13,29 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fangxian.core.schema_errors import field_of, message_of
+
+
+# The one error shape, for the routers to declare: `response={200: Out, **ERRORS}`.
+class Message(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    field: str | None
+    message: str
+
+
+class Invalid(Schema):
+    detail: list[FieldError]
+
+
+ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid}
+WRITE_ERRORS = {400: Message, **ERRORS}
 
 
 def validation_detail(exc: DjangoValidationError) -> list[dict]:

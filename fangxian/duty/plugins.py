@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fangxian.core import plugins
 
-from .demo_rosters import demo_rosters
-from .demo_volunteers import demo_volunteers
 from .models import SwapRequest
-from .volunteer_selectors import pending_count, sees_volunteers
+from .rosters.api import router
+from .rosters.demo import demo_rosters
+from .volunteers.demo import demo_volunteers
+from .volunteers.selectors import pending_count, sees_volunteers
 
 plugins.urls("duty/", "fangxian.duty.urls")
+plugins.api_router("/duty", router)
 
 
 @plugins.menu(order=40)

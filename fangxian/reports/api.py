@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Field, Query, Router, Schema
 
+from fangxian.api.errors import ERRORS
 from fangxian.core.scope import scope_of
 
 from .dashboard_selectors import wall
@@ -24,20 +25,6 @@ router = Router(tags=["reports"])
 MAX_ID = 2**63 - 1
 
 
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: Optional[str]
-    message: str
-
-
-class Invalid(Schema):
-    detail: list[FieldError]
-
-
-ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid}
 
 
 class DashboardParams(Schema):

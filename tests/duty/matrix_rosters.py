@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.roles import CONSOLE, DENY, LOGIN, OK, PUBLIC, row  # noqa: F401
+from tests.roles import CONSOLE, DENY, INVALID, LOGIN, OK, PUBLIC, row  # noqa: F401
 
 ROSTER_READ = row(LOGIN, DENY, DENY, OK, OK, DENY, DENY, DENY, OK)  # olga: not her community
 ROSTER_WRITE = row(LOGIN, DENY, DENY, OK, DENY, DENY, DENY, DENY, OK)
@@ -52,7 +52,13 @@ POST_DATA: dict = {
     "duty:swap_decide": {"decision": "reject"},
     "duty:attendance_checkin": {"assignment": "0", "event_id": "00000000-0000-4000-8000-000000000001"},
 }
-API: dict = {}
+# The console's check-in: assignment 0 is on no shift, so those who may check in reach the
+# validation (422); the others are refused before it.
+API: dict = {
+    "attendance_checkin": (None, lambda c: {"checkpoint": c.checkpoint.pk, "assignment": 0,
+                                            "event_id": "00000000-0000-4000-8000-000000000002"},
+                           row(LOGIN, DENY, DENY, INVALID, DENY, INVALID, DENY, DENY, INVALID)),
+}
 LIST_CASES: dict = {
     "duty:roster_plan_list": ("carol", "dave"),
     "duty:shift_template_list": ("carol", "dave"),

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fangxian.duty import roster_services as services
 from fangxian.duty.models import Assignment, Attendance, RosterPlan, ShiftTemplate
-from fangxian.duty.roster_selectors import no_shows, on_shift
+from fangxian.duty.rosters import services
+from fangxian.duty.rosters.selectors import no_shows, on_shift
 from tests.duty.matrix_rosters import roster_community
 
 TZ = timezone.get_default_timezone()
@@ -103,11 +103,19 @@ def test_it_checks_in_from_the_console_page(client, two_grids):
     assert url in console
     event = str(uuid.uuid4())
     post = reverse("duty:attendance_checkin", args=[two_grids.checkpoint.pk])
-    for _ in range(2):  # the phone resends
-        response = client.post(post, {"assignment": shift.pk, "event_id": event}, HTTP_ACCEPT="application/json")
-        assert response.json()["event_id"] == event
+    assert client.post(post, {"assignment": shift.pk, "event_id": event}).status_code == 302
+    api = "/api/v1/duty/attendance"
+    for _ in range(2):  # the phone resends: the same record
+        response = client.post(api, {"checkpoint": two_grids.checkpoint.pk, "assignment": shift.pk,
+                                     "event_id": event}, content_type="application/json")
+        assert response.status_code == 200 and response.json()["event_id"] == event
     assert Attendance.objects.get().checked_in_by == two_grids.users["erin"]
+    wrong = client.post(api, {"checkpoint": two_grids.checkpoint.pk, "assignment": 0, "event_id": event},
+                        content_type="application/json")
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "assignment"
     assert "✓" in client.get(url).content.decode()
     # frank (a delivery volunteer of the community) may not
     client.force_login(two_grids.users["frank"])
     assert client.post(post, {"assignment": shift.pk, "event_id": str(uuid.uuid4())}).status_code == 403
+    assert client.post(api, {"checkpoint": two_grids.checkpoint.pk, "assignment": shift.pk,
+                             "event_id": str(uuid.uuid4())}, content_type="application/json").status_code == 403

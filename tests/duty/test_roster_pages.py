@@ -149,7 +149,7 @@ def test_it_keeps_rules_as_dated_versions(client, tiny):
                                   "weight_request", "weight_fair_shifts", "weight_fair_nights", "weight_pair",
                                   "weight_under_preferred", "weight_over_preferred", "weight_change")})
     client.post(reverse("duty:roster_rules"), data)
-    from fangxian.duty.roster_problem import rules_for
+    from fangxian.duty.rosters.problem import rules_for
 
     assert rules_for(tiny.community, dt.date(2026, 2, 28)).max_hours_per_week == 100
     assert rules_for(tiny.community, dt.date(2026, 3, 1)).max_hours_per_week == 32
@@ -159,8 +159,8 @@ def test_it_keeps_rules_as_dated_versions(client, tiny):
 
 
 def test_it_makes_a_demo_roster(two_grids):
-    from fangxian.duty.demo_rosters import demo_rosters
-    from fangxian.duty.demo_volunteers import demo_volunteers
+    from fangxian.duty.rosters.demo import demo_rosters
+    from fangxian.duty.volunteers.demo import demo_volunteers
     from tests.access.conftest import make_checkpoint
 
     make_checkpoint(two_grids.estate, name="北门")

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from fangxian.duty import roster_services as services
-from fangxian.duty.models import Assignment, RosterPlan, RosterRules, ShiftRequest, Pair, Volunteer
-from fangxian.duty.roster_problem import LEAD_POST, build_problem, explain
+from fangxian.duty.models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, Volunteer
+from fangxian.duty.rosters import services
+from fangxian.duty.rosters.problem import LEAD_POST, build_problem, explain
 from tests.duty.matrix_rosters import roster_community
 
 MONDAY = dt.date(2026, 2, 2)

@@ -6,9 +6,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from fangxian.duty import roster_services as services
 from fangxian.duty.models import Attendance, RosterPlan, RosterRules, Volunteer
-from fangxian.duty.roster_selectors import plan_changes
+from fangxian.duty.rosters import services
+from fangxian.duty.rosters.selectors import plan_changes
 from tests.duty.matrix_rosters import roster_community
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

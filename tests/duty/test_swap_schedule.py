@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fangxian.duty import roster_services as services
 from fangxian.duty.models import Assignment, SwapRequest
+from fangxian.duty.rosters import services
 from tests.duty.matrix_rosters import published_plan, roster_community
 
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from fangxian.duty.demo_volunteers import demo_volunteers
 from fangxian.duty.models import Volunteer, VolunteerTeam
-from fangxian.duty.volunteer_services import clean_availability
+from fangxian.duty.volunteers.demo import demo_volunteers
+from fangxian.duty.volunteers.services import clean_availability
 from tests.access.conftest import make_checkpoint
 
 

@@ -5,7 +5,7 @@ A shift template belongs to a checkpoint (08–16, 16–24, 00–08: a shift who
 its start ends the next day). A template without a checkpoint is the community's leader on
 duty 带班: one post a day that only staff may work, solved in the same roster.
 
-A roster plan is solved in the background (roster_tasks.py); its progress is written on the
+A roster plan is solved in the background (rosters.services.roster_solve); its progress is written on the
 plan row, which the progress page polls. Re-planning makes a new plan from a published one
 (`replaces`) and publishing it supersedes the old one.
 """
@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangxian.core.scope import ScopePaths
@@ -95,8 +96,6 @@ class ShiftTemplate(models.Model):
         return False
 
     def starts_on(self, date: dt.date) -> dt.datetime:
-        from django.utils import timezone
-
         return timezone.make_aware(dt.datetime.combine(date, self.start))
 
     def ends_on(self, date: dt.date) -> dt.datetime:

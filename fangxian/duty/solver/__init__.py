@@ -7,7 +7,16 @@
 set. `hint` is a roster to start from.
 """
 
-from .problem import (  # noqa: F401
-    Assignment, Problem, Progress, Request, Result, ShiftType, Shortfall, Slot, Staff, Weights,
-)
 from .cpsat import solve  # noqa: F401,E402
+from .problem import (  # noqa: F401
+    Assignment,
+    Problem,
+    Progress,
+    Request,
+    Result,
+    ShiftType,
+    Shortfall,
+    Slot,
+    Staff,
+    Weights,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_views as views
+from . import views
 
 urlpatterns = [
     path("rosters/", views.roster_plan_list, name="roster_plan_list"),

@@ -17,7 +17,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from fangxian.core.pdf import chinese_font
 
-from .roster_selectors import plan_grid
+from .selectors import plan_grid
 
 WEEK = 7
 

@@ -19,7 +19,7 @@ from fangxian.core.services import audit_object
 from fangxian.core.validators import normalise_mobile, normalise_name
 from fangxian.registry.models import Community, ResidentialGroup
 
-from .models import TeamActivity, TimeBand, Volunteer, VolunteerTeam
+from ..models import TeamActivity, TimeBand, Volunteer, VolunteerTeam
 
 # The privacy notice a volunteer consents to on the sign-up page; a new text gets a new version.
 CONSENT_VERSION = "2026-1"
@@ -214,7 +214,7 @@ def volunteer_update(*, scope: Scope, user, volunteer: Volunteer, data: dict) ->
 def staff_add(*, scope: Scope, user, community: Community, data: dict) -> Volunteer:
     """A staff member 工作人员 on the roster: entered by the admin, approved at once; those
     marked as shift leaders may lead a shift 带班."""
-    if not (scope.is_superuser or community.pk in scope.admin_community_ids):
+    if not scope.runs(community.pk):
         raise PermissionDenied
     errors: dict[str, list] = {}
     values = _clean_details(community=community, data=data, errors=errors, today=timezone.localdate(),
@@ -237,7 +237,7 @@ def staff_add(*, scope: Scope, user, community: Community, data: dict) -> Volunt
 
 
 def team_create(*, scope: Scope, user, community: Community, data: dict) -> VolunteerTeam:
-    if not (scope.is_superuser or community.pk in scope.admin_community_ids):
+    if not scope.runs(community.pk):
         raise PermissionDenied
     team = VolunteerTeam(community=community, name=_text(data.get("name"), 60),
                          formed_on=data.get("formed_on"), purpose=str(data.get("purpose") or "").strip()[:1000])

@@ -12,11 +12,12 @@ import datetime as dt
 import math
 from dataclasses import asdict, dataclass
 
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, Volunteer, band_minutes
-from .solver.problem import Problem, Request, Result, ShiftType, Slot, Staff, Weights
+from ..models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, Volunteer, band_minutes
+from ..solver.problem import Problem, Request, Result, ShiftType, Slot, Staff, Weights
 
 LEAD_POST = "lead"
 
@@ -161,15 +162,11 @@ def build_problem(plan: RosterPlan) -> Built:
 
 def models_q_active_checkpoint():
     """Templates of active checkpoints, and the leader on duty."""
-    from django.db.models import Q
-
     return Q(checkpoint__isnull=True) | Q(checkpoint__active=True)
 
 
 def assignment_rows(built: Built, assignments) -> list:
     """Unsaved Assignment rows for the solver's assignments."""
-    from .models import Assignment
-
     rows = []
     for a in assignments:
         template = built.templates[(a.post, a.shift)]

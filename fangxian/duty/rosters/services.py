@@ -11,14 +11,24 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.services import audit_object
 
-from .models import (
-    Assignment, Attendance, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest, Volunteer,
+from ..models import (
+    Assignment,
+    Attendance,
+    Pair,
+    RosterPlan,
+    RosterRules,
+    ShiftRequest,
+    ShiftTemplate,
+    SwapRequest,
+    Volunteer,
 )
-from .roster_problem import assignment_rows, build_problem, shortfall_records
+from ..solver import solve as default_solve
+from .problem import assignment_rows, build_problem, shortfall_records
 
 # A plan still "solving" this long after its time ran out was lost with its worker: it may be run again.
 STALE_AFTER = dt.timedelta(seconds=120)
@@ -91,8 +101,6 @@ def plan_enqueue(*, user, plan: RosterPlan) -> RosterPlan:
     plan.started_at = timezone.now()  # until the worker starts it: the stale check counts from here
     plan.finished_at = None
     _save(plan, user=user, detail="solve")
-    from .roster_tasks import roster_solve
-
     transaction.on_commit(lambda: roster_solve.enqueue(plan.pk))
     return plan
 
@@ -106,8 +114,6 @@ def plan_stop(*, user, plan: RosterPlan) -> None:
 def plan_solve(plan_id: int, *, solve=None) -> RosterPlan:
     """Solve a plan and store its roster: the body of the background task. Progress is written
     on the plan row at every better roster; a stop request ends the search there."""
-    from .solver import solve as default_solve
-
     solve = solve or default_solve
     plan = RosterPlan.objects.select_related("community", "replaces").get(pk=plan_id)
     RosterPlan.objects.filter(pk=plan.pk).update(status=RosterPlan.Status.SOLVING, started_at=timezone.now())
@@ -146,6 +152,13 @@ def plan_solve(plan_id: int, *, solve=None) -> RosterPlan:
                           if result.status == "unknown" else _("No roster satisfies the rules."))
         plan.save()
     return plan
+
+
+@task()
+def roster_solve(plan_id: int) -> str:
+    """The solve as a background task (django-tasks, database backend; `fangxian worker` runs
+    it): `plan_enqueue` queues it and the page polls the plan row for progress."""
+    return plan_solve(plan_id).status
 
 
 def _solve_watched(plan: RosterPlan, problem, solve):

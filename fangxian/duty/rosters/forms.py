@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangxian.access.models import Checkpoint
+from fangxian.core.personal import mask_name
 
-from .models import Pair, RosterRules, ShiftRequest, ShiftTemplate, Volunteer
+from ..models import Pair, RosterRules, ShiftRequest, ShiftTemplate, Volunteer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -80,8 +81,6 @@ class SwapForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_volunteer"].queryset = volunteers
         # The page is public: first names only, masked like a pass card.
-        from fangxian.core.personal import mask_name
-
         self.fields["to_volunteer"].label_from_instance = lambda v: mask_name(v.name)
 
 

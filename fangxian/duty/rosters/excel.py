@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .roster_selectors import plan_grid
+from .selectors import plan_grid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,22 +15,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
 
 from fangxian.core.forms import attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
+from fangxian.core.pdf import centered, document, draw_qr, finish
 from fangxian.core.public import private_page, rate_limited
-from fangxian.core.scope import scoped_view
+from fangxian.core.scope import Reach, scoped_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 from fangxian.registry.forms import RevealForm
 from fangxian.registry.models import Community, ResidentialGroup
-from fangxian.core.pdf import centered, document, draw_qr, finish
 
-from . import volunteer_selectors as selectors
-from . import volunteer_services as services
-from .models import Volunteer, VolunteerTeam
-from .volunteer_forms import (ActivityForm, DecisionForm, MemberForm, SignUpForm, StaffForm, TeamForm,
-                              VolunteerEditForm)
+from ..models import Volunteer, VolunteerTeam
+from . import selectors, services
+from .forms import ActivityForm, DecisionForm, MemberForm, SignUpForm, StaffForm, TeamForm, VolunteerEditForm
 
 SIGNUP_POSTS_PER_HOUR = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,9 +45,7 @@ volunteer_admin_view = scoped_view(selectors.edits_volunteers)  # admins, superu
 
 
 def _writable_communities(scope):
-    if scope.is_superuser:
-        return Community.objects.order_by("code")
-    return Community.objects.filter(pk__in=scope.admin_community_ids).order_by("code")
+    return scope.communities(Community.objects.all(), Reach.RUN).order_by("code")
 
 
 def _chosen_community(request, scope):
@@ -101,10 +100,6 @@ def signup(request, code):
 
 def _poster_pdf(*, community, url: str) -> bytes:
     """An A4 poster with the QR of the community's volunteer sign-up page."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-
-
     title = _("Volunteers wanted")
     buffer, pdf = document(title)
     width, height = A4
@@ -143,22 +138,22 @@ def _filtered(request, scope):
 def volunteer_list(request, scope):
     filters, volunteers = _filtered(request, scope)
     page, querystring = paginate(request, volunteers)
+    page.object_list = list(page.object_list)
+    for v in page.object_list:  # the approve and reject buttons: for the admins of its community
+        v.can_decide = scope.runs(v.community_id)
     communities = list(scope.filter(Community.objects.all()).order_by("code")[:50])
     return render(request, "duty/volunteer_list.html", {
         "page": page, "querystring": querystring, "filters": filters,
         "groups": scope.filter(ResidentialGroup.objects.select_related("community")).order_by(
             "community__code", "number"),
         "statuses": Volunteer.Status.choices, "kinds": Volunteer.Kind.choices, "skills": selectors.SKILL_FILTERS,
-        "can_edit": selectors.edits_volunteers(scope), "writes_all": scope.is_superuser,
-        "admin_ids": scope.admin_community_ids, "communities": communities,
+        "can_edit": selectors.edits_volunteers(scope), "communities": communities,
         "many_communities": len(communities) > 1, "path": request.get_full_path(),
     })
 
 
 @volunteer_view
 def volunteer_export(request, scope):
-    from openpyxl import Workbook
-
     _filters, volunteers = _filtered(request, scope)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Volunteers"))

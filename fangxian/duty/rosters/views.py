@@ -15,38 +15,44 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fangxian.access.console_views import console_checkpoint
 from fangxian.access.models import Checkpoint
+from fangxian.access.selectors import console_checkpoint
 from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
 from fangxian.core.public import private_page
-from fangxian.core.scope import scoped_view
+from fangxian.core.scope import scope_of, scoped_view
 from fangxian.registry.models import Community
 
-from . import roster_excel, roster_pdf
-from . import roster_selectors as selectors
-from . import roster_services as services
-from .models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest, Volunteer
-from .roster_forms import (
-    PairForm, PlanForm, ReplanForm, RosterRulesForm, ShiftRequestForm, ShiftTemplateForm, SwapForm, checkpoint_choices,
+from ..models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest, Volunteer
+from . import excel as roster_excel
+from . import pdf as roster_pdf
+from . import selectors, services
+from .forms import (
+    PairForm,
+    PlanForm,
+    ReplanForm,
+    RosterRulesForm,
+    ShiftRequestForm,
+    ShiftTemplateForm,
+    SwapForm,
+    checkpoint_choices,
 )
-from .roster_problem import explain, penalty_label, rules_for
-
+from .problem import explain, penalty_label, rules_for
 
 # Logged in, and reads a community: its admins and the subdistrict's officers.
-roster_view = scoped_view(lambda scope: scope.is_superuser or bool(scope.read_community_ids))
+roster_view = scoped_view(lambda scope: scope.reads_communities)
 
 
 def _can_write(scope) -> bool:
-    return scope.is_superuser or bool(scope.admin_community_ids)
+    return scope.is_admin
 
 
 def _community(request, scope) -> Community | None:
@@ -265,7 +271,7 @@ def _progress_context(plan: RosterPlan) -> dict:
 def roster_plan_detail(request, scope, pk):
     plan = _plan(scope, pk)
     assignments = list(selectors.assignments_of(plan))
-    can_write = scope.is_superuser or plan.community_id in scope.admin_community_ids
+    can_write = scope.runs(plan.community_id)
     return render(request, "duty/roster_plan_detail.html", {
         **_progress_context(plan),
         "can_write": can_write,
@@ -482,7 +488,7 @@ def swap_request_create(request, token):
 @login_required
 @never_cache
 def attendance_console(request, checkpoint_id):
-    checkpoint = console_checkpoint(request, checkpoint_id)
+    checkpoint = console_checkpoint(scope_of(request), checkpoint_id)
     shifts = selectors.on_shift(checkpoint)
     for a in shifts:  # one id per button: a double tap or a resent form records once
         a.event_id = uuid.uuid4()
@@ -493,29 +499,20 @@ def attendance_console(request, checkpoint_id):
 @require_POST
 @login_required
 def attendance_checkin(request, checkpoint_id):
-    """Check a person in (POST with the page's event_id: a repeat answers the same)."""
-    checkpoint = console_checkpoint(request, checkpoint_id)
+    """Check a person in from the page's form (with its event_id: a repeat records once);
+    scripts use the API (POST /api/v1/duty/attendance)."""
+    checkpoint = console_checkpoint(scope_of(request), checkpoint_id)
     assignment_id = request.POST.get("assignment", "")
     on_shift = {a.pk: a for a in selectors.on_shift(checkpoint)}
     assignment = on_shift.get(int(assignment_id)) if assignment_id.isdigit() else None
-    wants_json = "application/json" in request.headers.get("Accept", "")
     if assignment is None:
-        message = _("This person is not on a shift here now.")
-        if wants_json:
-            return JsonResponse({"detail": message}, status=400)
-        messages.error(request, message)
+        messages.error(request, _("This person is not on a shift here now."))
         return redirect("duty:attendance_console", checkpoint.pk)
     try:
-        attendance = services.attendance_checkin(user=request.user, assignment=assignment,
-                                                 event_id=request.POST.get("event_id", ""))
+        services.attendance_checkin(user=request.user, assignment=assignment,
+                                    event_id=request.POST.get("event_id", ""))
     except (ValidationError, ValueError):
-        message = _("The check-in could not be recorded: reload the page and try again.")
-        if wants_json:
-            return JsonResponse({"detail": message}, status=400)
-        messages.error(request, message)
+        messages.error(request, _("The check-in could not be recorded: reload the page and try again."))
     else:
-        if wants_json:
-            return JsonResponse({"assignment": assignment.pk, "checked_in_at": attendance.checked_in_at.isoformat(),
-                                 "event_id": str(attendance.event_id)})
         messages.success(request, _("%(name)s checked in.") % {"name": assignment.volunteer.name})
     return redirect("duty:attendance_console", checkpoint.pk)

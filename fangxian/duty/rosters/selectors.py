@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Assignment, Attendance, RosterPlan, ShiftTemplate, Volunteer
+from ..models import Assignment, Attendance, RosterPlan, ShiftTemplate, Volunteer
 
 NO_SHOW_AFTER = dt.timedelta(minutes=30)  # a shift started this long ago without a check-in
 CHECKIN_OPENS = dt.timedelta(minutes=30)  # the console lists a shift this long before it starts

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import volunteer_views as views
+from . import views
 
 urlpatterns = [
     path("join/<str:code>/", views.signup, name="signup"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangxian.core.scope import Scope
 
-from .models import WEEKDAY_NAMES, TimeBand, Volunteer
+from ..models import WEEKDAY_NAMES, TimeBand, Volunteer
 
 SKILL_FILTERS = (
     ("is_party_member", _("Party member")),
@@ -23,11 +23,11 @@ SKILL_FILTERS = (
 def sees_volunteers(scope: Scope) -> bool:
     """Volunteers and teams: community admins (read and write) and subdistrict officers
     (read). Grid workers, checkpoint and delivery volunteers and group leaders do not."""
-    return scope.is_superuser or bool(scope.read_community_ids)
+    return scope.reads_communities
 
 
 def edits_volunteers(scope: Scope) -> bool:
-    return scope.is_superuser or bool(scope.admin_community_ids)
+    return scope.is_admin
 
 
 def pending_count(scope: Scope) -> int:

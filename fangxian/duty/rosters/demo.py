@@ -12,8 +12,8 @@ from django.utils import timezone
 from fangxian.access.models import Checkpoint
 from fangxian.registry.models import Community
 
-from .models import RosterPlan, RosterRules, ShiftTemplate, Volunteer
-from .roster_services import plan_create, plan_publish, plan_solve
+from ..models import RosterPlan, RosterRules, ShiftTemplate, Volunteer
+from .services import plan_create, plan_publish, plan_solve
 
 SHIFTS = ((8, 16), (16, 0), (0, 8))
 

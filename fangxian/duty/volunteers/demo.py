@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangxian.access.models import Checkpoint
-from fangxian.registry.demo import GIVEN, MOBILE_PREFIXES, REFERENCE_DATE, _SURNAME, _era
+from fangxian.registry.demo import _SURNAME, GIVEN, MOBILE_PREFIXES, REFERENCE_DATE, _era
 from fangxian.registry.models import Community, ResidentialGroup
 
-from .models import TeamActivity, TimeBand, Volunteer, VolunteerTeam
-from .volunteer_services import CONSENT_VERSION
+from ..models import TeamActivity, TimeBand, Volunteer, VolunteerTeam
+from .services import CONSENT_VERSION
 
 APPROVED, STAFF, PENDING = 300, 10, 8
 LEADER_SHARE = 0.3

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from fangxian.access.models import Checkpoint
 from fangxian.registry.models import ResidentialGroup
 
-from .models import TimeBand, Volunteer
-from .volunteer_selectors import availability_rows, band_heads, ticked_availability
+from ..models import TimeBand, Volunteer
+from .selectors import availability_rows, band_heads, ticked_availability
 
 AVAILABILITY_CHOICES = [(f"{day}:{band}", f"{day}:{band}") for day in range(7) for band in TimeBand.values]
 

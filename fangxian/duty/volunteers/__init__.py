@@ -1,0 +1,1 @@
+"""Volunteers, staff and volunteer teams; the public sign-up."""
