@@ -48,10 +48,10 @@ def _measure(scale: int) -> list[dict]:
     from django.db import connection
     from django.utils import timezone
 
+    from fangxian.core.reporting import day_bounds
     from fangxian.registry.demo import demo_build
     from fangxian.registry.models import Community
     from fangxian.reports import selectors
-    from fangxian.core.reporting import day_bounds
 
     started = time.perf_counter()
     demo_build(scale=scale)

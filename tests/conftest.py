@@ -1,7 +1,15 @@
 import pytest
 
-from tests.factories import BuildingFactory, CommunityFactory, DwellingFactory, GridFactory, EstateFactory, PersonFactory, make_user
 from fangxian.accounts.models import Role
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    DwellingFactory,
+    EstateFactory,
+    GridFactory,
+    PersonFactory,
+    make_user,
+)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangxian.core.scope import Role
 
-
 # Which place each role is a member of.
 ROLE_PLACE = {
     Role.SUBDISTRICT_OFFICER: "subdistrict",
@@ -56,7 +55,8 @@ class Membership(models.Model):
         if wanted in ("grid", "group"):
             # A grid worker or a group leader also belongs to the community, for what is community-wide.
             self.community_id = getattr(self, wanted).community_id
-        for other in {"subdistrict", "community", "grid", "group"} - {wanted, "community" if wanted in ("grid", "group") else ""}:
+        kept = {wanted, "community" if wanted in ("grid", "group") else ""}
+        for other in {"subdistrict", "community", "grid", "group"} - kept:
             setattr(self, f"{other}_id", None)
 
 

@@ -19,9 +19,10 @@ def home(request):
         if context is not None:
             tiles.append({"template": tile.template, "context": context, "main": tile.main})
     main = next((t for t in tiles if t["main"]), None)
+    welcome = _("Welcome, %(user)s") % {"user": request.user.get_username()}
     return render(request, "portal/home.html", {
         "scope": scope,
-        "heading": main["context"].get("heading") if main else _("Welcome, %(user)s") % {"user": request.user.get_username()},
+        "heading": main["context"].get("heading") if main else welcome,
         "welcome": main is None,
         "tiles": tiles,
         # The day's duties (the daily report or one's part of it, the dashboard, reporting an

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from fangxian.api.errors import ERRORS, WRITE_ERRORS
 from fangxian.core.scope import Scope, scope_of
 from fangxian.core.services import personal_reveal
 
@@ -78,21 +79,6 @@ def _writer(request: HttpRequest) -> Scope:
 # -- schemas ------------------------------------------------------------------------------
 
 
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: Optional[str]
-    message: str
-
-
-class Invalid(Schema):
-    detail: list[FieldError]
-
-
-READ_ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid}
-WRITE_ERRORS = {400: Message, **READ_ERRORS}
 
 
 def _id():
@@ -414,12 +400,12 @@ def _page(queryset: QuerySet, params: ListParams) -> dict:
 PEOPLE = Person.objects.select_related("dwelling__building__estate")
 
 
-@router.get("/people", response={200: PersonPage, **READ_ERRORS}, summary="List people")
+@router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people")
 def person_list(request, params: Query[PersonParams]):
     return _page(_people(_reader(request), params), params)
 
 
-@router.get("/people/{id}", response={200: PersonOut, **READ_ERRORS}, summary="One person")
+@router.get("/people/{id}", response={200: PersonOut, **ERRORS}, summary="One person")
 def person_detail(request, id: PathId):
     return get_object_or_404(_reader(request).filter(PEOPLE.all()), pk=id)
 
@@ -478,19 +464,19 @@ def person_reveal(request, id: PathId, payload: RevealIn, response: HttpResponse
 
 # -- dwellings, buildings, grids, estates, groups, communities ----------------------------
 
-@router.get("/dwellings", response={200: DwellingPage, **READ_ERRORS}, summary="List dwellings")
+@router.get("/dwellings", response={200: DwellingPage, **ERRORS}, summary="List dwellings")
 def dwelling_list(request, params: Query[DwellingParams]):
     return _page(_dwellings(_reader(request), params), params)
 
 
-@router.get("/dwellings/{id}", response={200: DwellingOut, **READ_ERRORS}, summary="One dwelling")
+@router.get("/dwellings/{id}", response={200: DwellingOut, **ERRORS}, summary="One dwelling")
 def dwelling_detail(request, id: PathId):
     return get_object_or_404(selectors.dwellings_filtered(_reader(request).filter(Dwelling.objects.all())), pk=id)
 
 
 
 
-@router.get("/buildings", response={200: BuildingPage, **READ_ERRORS}, summary="List buildings")
+@router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="List buildings")
 def building_list(request, params: Query[BuildingParams]):
     queryset = filter_buildings(
         selectors.building_rows(_reader(request).filter(Building.objects.all())), q=params.q, community=params.community, estate=params.estate,
@@ -499,18 +485,18 @@ def building_list(request, params: Query[BuildingParams]):
     return _page(queryset, params)
 
 
-@router.get("/buildings/{id}", response={200: BuildingOut, **READ_ERRORS}, summary="One building")
+@router.get("/buildings/{id}", response={200: BuildingOut, **ERRORS}, summary="One building")
 def building_detail(request, id: PathId):
     return get_object_or_404(selectors.building_rows(_reader(request).filter(Building.objects.all())), pk=id)
 
 
-@router.get("/grids", response={200: GridPage, **READ_ERRORS}, summary="List grids")
+@router.get("/grids", response={200: GridPage, **ERRORS}, summary="List grids")
 def grid_list(request, params: Query[GridParams]):
     queryset = filter_grids(_reader(request).filter(Grid.objects.all()), q=params.q, community=params.community)
     return _page(queryset, params)
 
 
-@router.get("/grids/{id}", response={200: GridDetailOut, **READ_ERRORS}, summary="One grid and its team")
+@router.get("/grids/{id}", response={200: GridDetailOut, **ERRORS}, summary="One grid and its team")
 def grid_detail(request, id: PathId):
     scope = _reader(request)
     grid = get_object_or_404(scope.filter(Grid.objects.all()), pk=id)
@@ -521,7 +507,7 @@ def grid_detail(request, id: PathId):
 ESTATES = Estate.objects.prefetch_related("entrances")
 
 
-@router.get("/estates", response={200: EstatePage, **READ_ERRORS}, summary="List estates and their entrances")
+@router.get("/estates", response={200: EstatePage, **ERRORS}, summary="List estates and their entrances")
 def estate_list(request, params: Query[EstateParams]):
     queryset = filter_estates(
         _reader(request).filter(ESTATES.all()), q=params.q, community=params.community, group=params.group,
@@ -530,12 +516,12 @@ def estate_list(request, params: Query[EstateParams]):
     return _page(queryset, params)
 
 
-@router.get("/estates/{id}", response={200: EstateOut, **READ_ERRORS}, summary="One estate and its entrances")
+@router.get("/estates/{id}", response={200: EstateOut, **ERRORS}, summary="One estate and its entrances")
 def estate_detail(request, id: PathId):
     return get_object_or_404(_reader(request).filter(ESTATES.all()), pk=id)
 
 
-@router.get("/groups", response={200: GroupPage, **READ_ERRORS}, summary="List residential groups")
+@router.get("/groups", response={200: GroupPage, **ERRORS}, summary="List residential groups")
 def group_list(request, params: Query[GroupParams]):
     queryset = filter_groups(
         _reader(request).filter(ResidentialGroup.objects.all()), q=params.q, community=params.community
@@ -543,7 +529,7 @@ def group_list(request, params: Query[GroupParams]):
     return _page(queryset, params)
 
 
-@router.get("/groups/{id}", response={200: GroupOut, **READ_ERRORS}, summary="One residential group")
+@router.get("/groups/{id}", response={200: GroupOut, **ERRORS}, summary="One residential group")
 def group_detail(request, id: PathId):
     return get_object_or_404(_reader(request).filter(ResidentialGroup.objects.all()), pk=id)
 
@@ -551,12 +537,12 @@ def group_detail(request, id: PathId):
 COMMUNITIES = Community.objects.select_related("subdistrict")
 
 
-@router.get("/communities", response={200: CommunityPage, **READ_ERRORS}, summary="List communities")
+@router.get("/communities", response={200: CommunityPage, **ERRORS}, summary="List communities")
 def community_list(request, params: Query[CommunityParams]):
     queryset = filter_communities(_reader(request).filter(COMMUNITIES.all()), q=params.q)
     return _page(queryset, params)
 
 
-@router.get("/communities/{id}", response={200: CommunityOut, **READ_ERRORS}, summary="One community")
+@router.get("/communities/{id}", response={200: CommunityOut, **ERRORS}, summary="One community")
 def community_detail(request, id: PathId):
     return get_object_or_404(_reader(request).filter(COMMUNITIES.all()), pk=id)

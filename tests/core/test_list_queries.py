@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from fangxian.access import services as access_services
 from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
-from fangxian.access import services as access_services
 from fangxian.registry.models import Entrance
 from tests.access.conftest import make_checkpoint, scan_event
 from tests.factories import BuildingFactory, DwellingFactory, GridFactory, PersonFactory

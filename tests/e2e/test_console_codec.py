@@ -153,7 +153,7 @@ def test_it_names_each_failure(js, es256):
         "expired": passcodec.encode(_claims(c4=T - 1), prefix="FX1:", private_key=private, kid=kid),
     }
     results = _decode_all(js, list(cases.values()), {kid: (-7, private.public_key())})
-    assert {kind: r for kind, r in zip(cases, results)} == {kind: {"ok": False, "kind": kind} for kind in cases}
+    assert {kind: r for kind, r in zip(cases, results, strict=True)} == {kind: {"ok": False, "kind": kind} for kind in cases}
 
 
 def test_it_gives_a_phone_clock_the_same_leeway_as_the_server(js, es256):
@@ -201,7 +201,7 @@ def test_it_agrees_with_the_python_codec_on_mutated_texts(js, es256):
         texts.append(text)
     results = _decode_all(js, texts, keys)
     disagreements = []
-    for text, result in zip(texts, results):
+    for text, result in zip(texts, results, strict=True):
         assert result["ok"] or result["kind"] in {
             "prefix", "base45", "zlib", "cbor", "cose", "kid", "signature", "not_yet_valid", "expired"}, result
         try:

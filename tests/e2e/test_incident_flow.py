@@ -105,7 +105,8 @@ def _month_at_the_gate(cast) -> None:
     for i in range(9):
         person = PersonFactory(dwelling=DwellingFactory(building=cast.building_a))
         Quarantine.objects.create(person=person, dwelling=person.dwelling, reason="来自高风险地区",
-                                  starts_on=today - dt.timedelta(days=14 - i), planned_end=today + dt.timedelta(days=i % 7))
+                                  starts_on=today - dt.timedelta(days=14 - i),
+                                  planned_end=today + dt.timedelta(days=i % 7))
     equip_incident(cast)
     from tests.incidents.conftest import report
 

@@ -40,7 +40,8 @@ class Command(BaseCommand):
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise CommandError(_("The password is not accepted: %(problems)s") % {"problems": " ".join(exc.messages)}) from exc
+            problems = " ".join(exc.messages)
+            raise CommandError(_("The password is not accepted: %(problems)s") % {"problems": problems}) from exc
         user.set_password(password)
         user.save()
         self.stdout.write(self.style.SUCCESS(_("Superuser %(username)s created.") % {"username": username}))

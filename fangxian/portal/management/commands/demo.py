@@ -24,7 +24,8 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Build the demo subdistrict: Dongshan community, each app's part of its story, and the demo logins (deterministic)."
+    help = ("Build the demo subdistrict: Dongshan community, each app's part of its story, and the demo logins "
+            "(deterministic).")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -56,7 +57,8 @@ class Command(BaseCommand):
         lines = []
         try:
             with transaction.atomic():
-                summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if options["verbosity"] > 1 or scale > 1 else None)
+                verbose = options["verbosity"] > 1 or scale > 1
+                summary = demo_build(scale=scale, seed=seed, stdout=self.stdout if verbose else None)
                 # Each app's part of the story (core.plugins.demo_step), for Dongshan only:
                 # enough to try every page.
                 dongshan = Community.objects.get(code=DEMO_COMMUNITY_CODE)
