@@ -1,8 +1,8 @@
-"""Importing a 100,000-row roster, beside a raw bulk insert of the same rows.
+"""Importing a 100,000-row register, beside a raw bulk insert of the same rows.
 
 Figure: rows per second of the whole import from the .xlsx file as an office does it —
-`roster_check` (the preview: read with openpyxl, check every field, one query for the
-dwellings, chunked queries for duplicates) then `roster_commit` (which re-reads and
+`residents_check` (the preview: read with openpyxl, check every field, one query for the
+dwellings, chunked queries for duplicates) then `residents_import_commit` (which re-reads and
 re-checks the file before inserting everything in one transaction).
 Floor: `Person.objects.bulk_create` of the same 100,000 already-built Person objects in the
 same database, after deleting them: what the database alone costs.
@@ -33,7 +33,7 @@ def run() -> list[dict]:
     from django.db import connection, transaction
 
     from fangxian.core.validators import id_check_char
-    from fangxian.registry import roster
+    from fangxian.registry import residents_import
     from fangxian.registry.models import Building, Community, Dwelling, Estate, Person, ResidentialGroup, Subdistrict
 
     subdistrict = Subdistrict.objects.create(code="BENCH", name="南澳街道")
@@ -51,7 +51,7 @@ def run() -> list[dict]:
             Dwelling.objects.bulk_create(Dwelling(building=building, room=room) for room in rooms)
             places += [(estate.name, building.name, room) for room in rooms]
 
-    # The roster: 100,000 valid, distinct people in the template's columns. Written in
+    # The register: 100,000 valid, distinct people in the template's columns. Written in
     # openpyxl's normal mode, which (like Excel and WPS) records the sheet's dimension; a
     # streamed (write_only) file lacks it, and openpyxl then parses the sheet twice on load.
     from openpyxl import Workbook
@@ -61,10 +61,10 @@ def run() -> list[dict]:
     sheet = workbook.active
     sheet.title = "花名册"
     sheet.append(["东山社区居民花名册"])
-    sheet.append([c.header for c in roster.ROSTER_COLUMNS])
+    sheet.append([c.header for c in residents_import.REGISTER_COLUMNS])
     start = dt.date(1930, 1, 1)
     seen = set()
-    tags = len(roster.TAG_FIELDS)
+    tags = len(residents_import.TAG_FIELDS)
     while len(seen) < ROWS:
         born = start + dt.timedelta(days=rng.randrange(365 * 90))
         first17 = f"440307{born:%Y%m%d}{rng.randrange(1000):03d}"
@@ -81,15 +81,15 @@ def run() -> list[dict]:
             *("是" if rng.random() < 0.05 else "否" for _ in range(tags)),
             "是" if rng.random() < 0.1 else "否",
         ])
-    path = folder / "roster-100k.xlsx"
+    path = folder / "register-100k.xlsx"
     workbook.save(path)
     _with_shared_strings(path)
 
     began, cpu_began = time.perf_counter(), time.process_time()
-    check = roster.roster_check_file(path, community=community)
+    check = residents_import.residents_check_file(path, community=community)
     checked = time.perf_counter()
     assert not check.errors, check.errors[:5]
-    count = roster.roster_commit(upload_or_file=path, community=community, user=None)
+    count = residents_import.residents_import_commit(upload_or_file=path, community=community, user=None)
     committed, cpu_used = time.perf_counter(), time.process_time() - cpu_began
     assert count == ROWS == Person.objects.count()
     value = ROWS / (committed - began)
@@ -100,12 +100,12 @@ def run() -> list[dict]:
     assert all(p.pk is None for p in people)
     floor_began, floor_cpu_began = time.perf_counter(), time.process_time()
     with transaction.atomic():
-        Person.objects.bulk_create(people, batch_size=roster.BATCH_SIZE)
+        Person.objects.bulk_create(people, batch_size=residents_import.BATCH_SIZE)
     floor_seconds = time.perf_counter() - floor_began
     floor_cpu = time.process_time() - floor_cpu_began
     assert Person.objects.count() == ROWS
     return [figure(
-        "roster_import_100k", "rows/s", value, ROWS / floor_seconds, higher_is_better=True,
+        "residents_import_100k", "rows/s", value, ROWS / floor_seconds, higher_is_better=True,
         rows=ROWS, check_s=round(checked - began, 2), commit_s=round(committed - checked, 2),
         floor_s=round(floor_seconds, 2),
         # CPU seconds of this process: a check on the wall-clock figures of a busy machine.

@@ -26,11 +26,11 @@ def run() -> list[dict]:
     from django.test import Client
     from django.utils import timezone
 
+    from fangxian.core.scope import Scope
     from fangxian.registry.demo import demo_build
     from fangxian.registry.models import Community, Dwelling
     from fangxian.returnees.models import Registration
     from fangxian.returnees.services import area_set
-    from fangxian.core.scope import Scope
 
     demo_build(scale=1)
     community = Community.objects.order_by("pk").first()

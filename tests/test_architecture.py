@@ -8,7 +8,8 @@ from fangxian.core.scope import Role
 from tools import import_graph
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for p in (ROOT / "fangxian").rglob("*.py") if "migrations" not in p.parts]
+SOURCES = [p for p in (ROOT / "fangxian").rglob("*") if p.suffix in (".py", ".html") and "migrations" not in p.parts]
+POLICY = "fangxian/core/scope.py"
 
 
 def _lines_matching(pattern: str, *, outside: tuple[str, ...] = ()) -> list[str]:
@@ -24,14 +25,16 @@ def _lines_matching(pattern: str, *, outside: tuple[str, ...] = ()) -> list[str]
 
 
 def test_it_asks_the_access_policy_instead_of_rebuilding_it():
-    assert _lines_matching(r"is_superuser or") == []
+    assert _lines_matching(r"is_superuser or", outside=(POLICY,)) == []
     # The memberships are read by accounts for the policy; nobody else queries them.
     assert _lines_matching(r"Membership\.objects", outside=("fangxian/accounts/",)) == []
 
 
 def test_it_names_roles_by_the_enum_not_by_strings():
     literals = "|".join(re.escape(f'"{role.value}"') for role in Role)
-    assert _lines_matching(literals, outside=("fangxian/core/scope.py",)) == []
+    found = _lines_matching(literals, outside=(POLICY,))
+    # Another enum may share a value (a grid team's grid worker): its own definition is not a use.
+    assert [line for line in found if not re.search(r": [A-Z_]+ = \"", line)] == []
 
 
 def test_it_has_no_import_cycle_and_no_import_against_the_layers():

@@ -249,3 +249,11 @@ def open_fever_alerts(community_ids) -> QuerySet:
     """The communities' open fever alerts with their checkpoint, the latest first."""
     return (FeverAlert.objects.filter(community_id__in=list(community_ids), closed_at__isnull=True)
             .select_related("checkpoint").order_by("-raised_at", "-pk"))
+
+
+def sightings_of_person(since: dt.datetime) -> QuerySet:
+    """The passages since a moment with the person of the outer query (`OuterRef("pk")` of a
+    Person queryset), by themselves or by a pass of theirs, the latest first: for subqueries."""
+    return (Scan.objects.filter(occurred_at__gte=since)
+            .filter(Q(person_id=OuterRef("pk")) | Q(pass_obj__person_id=OuterRef("pk")))
+            .order_by("-occurred_at", "-pk"))

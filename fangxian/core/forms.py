@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class RevealForm(forms.Form):
+    """Seeing an ID number or a mobile in full: which, and why (core.services.personal_reveal)."""
+
+    field = forms.ChoiceField(choices=[("national_id", _("ID number")), ("phone", _("Mobile"))])
+    reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
 
 
 def attach_errors(form, error: ValidationError) -> None:

@@ -68,7 +68,7 @@ DETAIL_PAGES = {
     "registry.Person": "registry:person_detail",
     "registry.Dwelling": "registry:dwelling_detail",
     "registry.Building": "registry:building_detail",
-    "registry.RosterUpload": "registry:roster_preview",
+    "registry.ResidentsImport": "registry:residents_import_preview",
     "duty.Volunteer": "duty:volunteer_detail",
     "incidents.Incident": "incidents:detail",
 }

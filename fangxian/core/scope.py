@@ -113,6 +113,9 @@ class Scope:
     checkpoint_community_ids: frozenset[int] = frozenset()  # stands at their checkpoints
     group_ids: frozenset[int] = frozenset()  # residential groups the user leads
     visible_subdistrict_ids: frozenset[int] = frozenset()
+    # Officers' subdistricts and those of the communities the user runs: where they set the
+    # subdistrict's rules (risk areas).
+    rule_subdistrict_ids: frozenset[int] = frozenset()
 
     # -- building ---------------------------------------------------------------------
     @classmethod
@@ -158,6 +161,8 @@ class Scope:
             group_ids=ids("group_id", Role.GROUP_LEADER),
             visible_subdistrict_ids=subdistricts | frozenset(
                 s for c, s in community_subdistricts.items() if c in own | read),
+            rule_subdistrict_ids=subdistricts | frozenset(
+                s for c, s in community_subdistricts.items() if c in admin),
         )
 
     # -- communities by reach -------------------------------------------------------------
@@ -192,6 +197,14 @@ class Scope:
 
     def runs(self, community_id: int | None) -> bool:
         return self.covers(community_id, Reach.RUN)
+
+    def sets_rules_in(self, subdistrict_id: int | None) -> bool:
+        """Sets the subdistrict's rules (risk areas): its officers, the admins of its communities."""
+        return self.is_superuser or subdistrict_id in self.rule_subdistrict_ids
+
+    def rule_subdistricts(self, queryset: QuerySet) -> QuerySet:
+        """The subdistricts (a queryset of them) whose rules the user sets."""
+        return queryset if self.is_superuser else queryset.filter(pk__in=self.rule_subdistrict_ids)
 
     def leads_group(self, group_id: int | None) -> bool:
         return self.is_superuser or group_id in self.group_ids
@@ -291,3 +304,7 @@ def scoped_view(check: Callable[[Scope], bool] | None = None):
         return wrapper
 
     return decorator
+
+
+# The pages of the registry and of what hangs on it (returnees, seals): those who see the registry.
+registry_view = scoped_view(lambda scope: scope.sees_registry)

@@ -24,15 +24,6 @@ from fangxian.core.scope import Scope, scope_of
 from fangxian.core.services import personal_reveal
 
 from . import selectors, services
-from .selectors import (
-    by_ids as _by_ids,
-    clean_search,
-    filter_buildings,
-    filter_communities,
-    filter_estates,
-    filter_grids,
-    filter_groups,
-)
 from .models import (
     PERSON_TAGS,
     Building,
@@ -43,6 +34,17 @@ from .models import (
     GridTeamMember,
     Person,
     ResidentialGroup,
+)
+from .selectors import (
+    by_ids as _by_ids,
+)
+from .selectors import (
+    clean_search,
+    filter_buildings,
+    filter_communities,
+    filter_estates,
+    filter_grids,
+    filter_groups,
 )
 
 router = Router(tags=["registry"])
@@ -479,7 +481,8 @@ def dwelling_detail(request, id: PathId):
 @router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="List buildings")
 def building_list(request, params: Query[BuildingParams]):
     queryset = filter_buildings(
-        selectors.building_rows(_reader(request).filter(Building.objects.all())), q=params.q, community=params.community, estate=params.estate,
+        selectors.building_rows(_reader(request).filter(Building.objects.all())),
+        q=params.q, community=params.community, estate=params.estate,
         grid=params.grid,
     )
     return _page(queryset, params)

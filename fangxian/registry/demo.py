@@ -337,7 +337,7 @@ class _CommunityBuilder:
         specs = []
         for estate_index, ((_name, kind), count) in enumerate(zip(estates, counts)):
             number = 0
-            for _ in range(count):
+            for _building in range(count):
                 if kind == V:
                     number += rng.choice((1, 1, 1, 2, 3))  # village house numbers have gaps
                     specs.append([estate_index, f"{number}号", rng.randint(6, 9), rng.randint(5, 8)])
@@ -383,7 +383,8 @@ class _CommunityBuilder:
         def children(parents: list[_Member], count: int) -> list[_Member]:
             youngest_parent = min(p.age for p in parents)
             family = parents[0].surname if rng.random() < 0.95 else parents[1].surname
-            return [member(family, "M" if rng.random() < 0.53 else "F", rng.randint(0, max(0, min(17, youngest_parent - 21))))
+            return [member(family, "M" if rng.random() < 0.53 else "F",
+                           rng.randint(0, max(0, min(17, youngest_parent - 21))))
                     for _ in range(count)]
 
         if shape == "single":
@@ -448,7 +449,8 @@ class _CommunityBuilder:
         layout = self.layout()
 
         groups = m.ResidentialGroup.objects.bulk_create(
-            [m.ResidentialGroup(community=community, number=n, name=name) for n, (name, _estates) in enumerate(layout, 1)]
+            [m.ResidentialGroup(community=community, number=n, name=name)
+             for n, (name, _estates) in enumerate(layout, 1)]
         )
         estate_rows, estate_specs = [], []
         for group, (_name, estates) in zip(groups, layout):
@@ -457,13 +459,15 @@ class _CommunityBuilder:
                 estate_specs.append((estate_name, kind, gates))
         estates = m.Estate.objects.bulk_create(estate_rows)
         entrances = m.Entrance.objects.bulk_create(
-            [m.Entrance(estate=estate, name=gate) for estate, (_n, _k, gates) in zip(estates, estate_specs) for gate in gates]
+            [m.Entrance(estate=estate, name=gate)
+             for estate, (_n, _k, gates) in zip(estates, estate_specs) for gate in gates]
         )
 
         specs = self._building_specs([(name, kind) for name, kind, _gates in estate_specs])
         grid_count = 8
         grids = m.Grid.objects.bulk_create(
-            [m.Grid(community=community, code=f"G{n:02d}", name=f"第{_cn_number(n)}网格") for n in range(1, grid_count + 1)]
+            [m.Grid(community=community, code=f"G{n:02d}", name=f"第{_cn_number(n)}网格")
+             for n in range(1, grid_count + 1)]
         )
         # Consecutive buildings (so, whole estates where possible) share a grid.
         per_grid = len(specs) / grid_count
@@ -477,7 +481,8 @@ class _CommunityBuilder:
         )
 
         # Households first: a dwelling's status depends on who lives there.
-        clans = {i: tuple(rng.sample([s for s, w in SURNAMES if w >= 1.0], 2)) for i, (_n, kind, _g) in enumerate(estate_specs) if kind == V}
+        clans = {i: tuple(rng.sample([s for s, w in SURNAMES if w >= 1.0], 2))
+                 for i, (_n, kind, _g) in enumerate(estate_specs) if kind == V}
         dwelling_rows, households = [], []
         for building, (estate_index, _name, floors, rooms) in zip(buildings, specs):
             place_kind = estate_specs[estate_index][1]
@@ -486,7 +491,8 @@ class _CommunityBuilder:
                     members = self.household(place_kind, clans.get(estate_index, ()))
                     kind = members[0].kind
                     if rng.random() < NOT_RETURNED[kind]:
-                        status = m.Dwelling.Status.SEALED if rng.random() < SEALED_SHARE else m.Dwelling.Status.NOT_RETURNED
+                        status = (m.Dwelling.Status.SEALED if rng.random() < SEALED_SHARE
+                                  else m.Dwelling.Status.NOT_RETURNED)
                     elif rng.random() < QUARANTINE[kind]:
                         status = m.Dwelling.Status.QUARANTINE
                     else:
@@ -504,7 +510,8 @@ class _CommunityBuilder:
                                          name=self._staff_name(), phone=self.ids.phone(rng)))
             candidates = party_by_grid.get(grid.pk, [])
             for name, phone in rng.sample(candidates, min(len(candidates), rng.randint(2, 3))):
-                team.append(m.GridTeamMember(grid=grid, role=m.GridTeamMember.Role.PARTY_MEMBER, name=name, phone=phone))
+                team.append(m.GridTeamMember(grid=grid, role=m.GridTeamMember.Role.PARTY_MEMBER, name=name,
+                                             phone=phone))
         for building in buildings:
             candidates = heads_by_building.get(building.pk) or [(self._staff_name(), self.ids.phone(rng))]
             name, phone = candidates[rng.randrange(len(candidates))]
@@ -512,7 +519,8 @@ class _CommunityBuilder:
                                          name=name, phone=phone, building=building))
         m.GridTeamMember.objects.bulk_create(team, batch_size=BATCH_SIZE)
 
-        counts.groups, counts.estates, counts.entrances, counts.grids = len(groups), len(estates), len(entrances), len(grids)
+        counts.groups, counts.estates, counts.entrances, counts.grids = (
+            len(groups), len(estates), len(entrances), len(grids))
         counts.buildings, counts.dwellings, counts.people = len(buildings), len(dwellings), len(people)
         counts.team_members = len(team)
         self.community, self.grids = community, grids
@@ -545,7 +553,9 @@ class _CommunityBuilder:
                 disabled = rng.random() < (0.06 if elderly else 0.011)
                 poor = rng.random() < (0.06 if person.alone else 0.05 if disabled else 0.0032)
                 party = age >= 18 and rng.random() < (
-                    0.10 if person.kind == m.Person.Kind.REGISTERED else 0.035 if person.kind == m.Person.Kind.FLOATING else 0.068
+                    0.10 if person.kind == m.Person.Kind.REGISTERED
+                    else 0.035 if person.kind == m.Person.Kind.FLOATING
+                    else 0.068
                 )
                 child_hardship = age < 18 and rng.random() < 0.012
                 people.append(m.Person(
@@ -668,7 +678,8 @@ def demo_logins() -> list[tuple[str, str, str]]:
     """The demo logins that exist and still open with their demo password, as
     (username, password, role label): what `make run` shows on every start."""
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=[name for name, _p, _r in DEMO_USERS], is_active=True)}
+    users = {u.username: u
+             for u in User.objects.filter(username__in=[name for name, _p, _r in DEMO_USERS], is_active=True)}
     candidates = [(users[name], password, role) for name, password, role in DEMO_USERS if name in users]
     with ThreadPoolExecutor(max_workers=max(1, min(len(candidates), os.cpu_count() or 1))) as pool:
         valid = list(pool.map(lambda row: check_password(row[1], row[0].password), candidates))

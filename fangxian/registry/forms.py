@@ -65,11 +65,6 @@ class PersonForm(forms.Form):
         return data
 
 
-class RevealForm(forms.Form):
-    field = forms.ChoiceField(choices=[("national_id", _("ID number")), ("phone", _("Mobile"))])
-    reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
-
-
 class BuildingForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=40, help_text=_("For example 3栋 or A座."))

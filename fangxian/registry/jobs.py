@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .roster import roster_discard_stale
+from .residents_import import residents_import_discard_stale
 
 
-def roster_uploads_purge() -> int:
-    """A checked roster that nobody imports within a day is discarded: it holds personal data."""
-    return roster_discard_stale()
+def residents_imports_purge() -> int:
+    """A checked register that nobody imports within a day is discarded: it holds personal data."""
+    return residents_import_discard_stale()

@@ -183,7 +183,8 @@ class Dwelling(models.Model):
         SEALED = "sealed", _("Sealed")
         QUARANTINE = "quarantine", _("Home quarantine")
 
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="dwellings", verbose_name=_("building"))
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="dwellings",
+                                 verbose_name=_("building"))
     room = models.CharField(_("room"), max_length=20)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OCCUPIED)
 
@@ -201,7 +202,7 @@ class Dwelling(models.Model):
 
 
 # The person tags: (field name, label). One list drives the form, the filters, the
-# roster columns and the badges.
+# register columns and the badges.
 PERSON_TAGS = (
     ("is_elderly_alone", _("Elderly living alone")),
     ("is_disabled", _("Disabled")),
@@ -269,8 +270,8 @@ class Person(MaskedIdentity, models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class RosterUpload(models.Model):
-    """A roster spreadsheet between its check and its commit.
+class ResidentsImport(models.Model):
+    """A register spreadsheet between its check and its commit.
 
     The file is kept only until it is committed or abandoned: it holds personal data.
     """
@@ -280,10 +281,10 @@ class RosterUpload(models.Model):
         COMMITTED = "committed", _("Imported")
         DISCARDED = "discarded", _("Discarded")
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="roster_uploads")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="residents_imports")
     uploaded_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
     original_name = models.CharField(_("file"), max_length=200)
-    file = models.FileField(upload_to="rosters/", blank=True)
+    file = models.FileField(upload_to="residents_imports/", blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKED)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
@@ -295,8 +296,8 @@ class RosterUpload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("roster upload")
-        verbose_name_plural = _("roster uploads")
+        verbose_name = _("register upload")
+        verbose_name_plural = _("register uploads")
 
     def __str__(self) -> str:
         return self.original_name

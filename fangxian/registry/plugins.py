@@ -12,7 +12,7 @@ plugins.urls("registry/", "fangxian.registry.urls")
 plugins.api_router("/registry", router)
 for section in report_sections.SECTIONS:
     plugins.report_section(section)
-plugins.periodic(every_seconds=3600)(jobs.roster_uploads_purge)
+plugins.periodic(every_seconds=3600)(jobs.residents_imports_purge)
 
 
 @plugins.menu(order=10)
@@ -30,7 +30,9 @@ def menu(scope) -> list[plugins.MenuItem]:
 
 @plugins.menu(order=80)
 def import_menu(scope) -> list[plugins.MenuItem]:
-    return [plugins.MenuItem(_("Roster import"), reverse("registry:roster_upload"))] if scope.is_admin else []
+    if not scope.is_admin:
+        return []
+    return [plugins.MenuItem(_("Register import"), reverse("registry:residents_import_upload"))]
 
 
 plugins.home_tile(order=10, template="registry/home_subdistrict.html", main=True)(home.subdistrict_tile)

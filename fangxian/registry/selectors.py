@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import PERSON_TAGS, Building, Dwelling, Person
+from .models import PERSON_TAGS, Building, Dwelling, Person, ResidentialGroup
 
 TAG_FIELDS = {field for field, _label in PERSON_TAGS}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -220,8 +220,6 @@ def overview(estates: QuerySet, dwellings: QuerySet[Dwelling], people: QuerySet[
 
 
 def _groups_of(estates: QuerySet):
-    from .models import ResidentialGroup
-
     return ResidentialGroup.objects.filter(pk__in=estates.values("group_id")).order_by("number")
 
 

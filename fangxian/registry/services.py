@@ -1,4 +1,4 @@
-"""Writes of the registry. The web forms, the API and the roster import call these.
+"""Writes of the registry. The web forms, the API and the register import call these.
 
 `person_create` and `person_update` take plain data (a dict, as a form's cleaned_data or an
 API body gives it), normalise and check it, and either save and audit the person or raise
@@ -19,6 +19,7 @@ from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
 from fangxian.core.validators import id_birth_date, id_sex, normalise_mobile, normalise_name, normalise_national_id
 
+from . import person_rules
 from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, Person
 
 # The keys person_create and person_update accept.
@@ -144,11 +145,10 @@ def _apply(*, scope: Scope, person: Person, data: dict[str, Any], creating: bool
             given = _as_date(given)
             if given is None:
                 fail("birth_date", _("Enter a date as YYYY-MM-DD."))
-            elif given != born:
-                fail("birth_date", _("The birth date does not match the one in the ID number (%(date)s).")
-                     % {"date": born.isoformat()})
+            elif (fault := person_rules.birth_date_fault(national_id, given)) is not None:
+                fail("birth_date", fault)
             else:
-                values["birth_date"] = given
+                values["birth_date"] = born  # the ID's own date (a given 1st of its month agrees too)
         elif creating or id_changed:
             values["birth_date"] = born
         if "sex" not in values and (creating or (id_changed and _blank(data.get("sex")))):
@@ -162,15 +162,18 @@ def _apply(*, scope: Scope, person: Person, data: dict[str, Any], creating: bool
         duplicates = Person.objects.filter(subdistrict_id=community.subdistrict_id, national_id=national_id)
         if person.pk:
             duplicates = duplicates.exclude(pk=person.pk)
-        if (id_changed or creating or "community" in values) and duplicates.exists():
-            fail("national_id", _("A person with this ID number is already registered in this subdistrict."))
+        if id_changed or creating or "community" in values:
+            existing = duplicates.values_list("community_id", flat=True).first()
+            if existing is not None:
+                fail("national_id", person_rules.already_registered(same_community=existing == community.pk))
 
     if errors:
         raise ValidationError(errors)
 
     changed = []
     for field, value in values.items():
-        current = getattr(person, field, None) if (field not in {"dwelling", "community"}) else getattr(person, f"{field}_id")
+        current = (getattr(person, field, None) if (field not in {"dwelling", "community"})
+                   else getattr(person, f"{field}_id"))
         new = value.pk if field in {"dwelling", "community"} and value is not None else value
         if creating or current != new:
             setattr(person, field, value)
@@ -189,9 +192,7 @@ def _save(*, person: Person, user, action: str, changed: list[str]) -> Person:
                          detail="" if action == AuditEvent.Action.CREATE else ",".join(sorted(changed)))
     except IntegrityError:
         # Another writer registered the same ID number a moment ago.
-        raise ValidationError(
-            {"national_id": [_("A person with this ID number is already registered in this subdistrict.")]}
-        ) from None
+        raise ValidationError({"national_id": [person_rules.already_registered(same_community=None)]}) from None
     return person
 
 

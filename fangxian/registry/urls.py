@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_views, views
+from . import residents_import_views, views
 
 app_name = "registry"
 
@@ -22,8 +22,8 @@ urlpatterns = [
     path("estates/<int:pk>/", views.estate_detail, name="estate_detail"),
     path("grids/", views.grid_list, name="grid_list"),
     path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
-    path("roster/", roster_views.roster_upload, name="roster_upload"),
-    path("roster/template.xlsx", roster_views.roster_template, name="roster_template"),
-    path("roster/<int:pk>/", roster_views.roster_preview, name="roster_preview"),
-    path("roster/<int:pk>/commit/", roster_views.roster_commit, name="roster_commit"),
+    path("import/", residents_import_views.residents_import_upload, name="residents_import_upload"),
+    path("import/template.xlsx", residents_import_views.residents_import_template, name="residents_import_template"),
+    path("import/<int:pk>/", residents_import_views.residents_import_preview, name="residents_import_preview"),
+    path("import/<int:pk>/commit/", residents_import_views.residents_import_commit, name="residents_import_commit"),
 ]

@@ -3,7 +3,6 @@ and export. Every queryset goes through the request's scope first."""
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -13,19 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangxian.core.forms import attach_errors
+from fangxian.core.forms import RevealForm, attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import scoped_view
+from fangxian.core.scope import registry_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 
-from . import roster, selectors, services
-from .forms import BuildingForm, DwellingForm, PersonForm, RevealForm
+from . import residents_import, selectors, services
+from .forms import BuildingForm, DwellingForm, PersonForm
 from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person
 
-
 # Logged in, and a role that sees the registry (not a volunteer).
-registry_view = scoped_view(lambda scope: scope.sees_registry)
 
 
 def is_htmx(request) -> bool:
@@ -78,7 +75,7 @@ def person_list(request, scope):
 @registry_view
 def person_export(request, scope):
     filters, people = _filtered_people(request, scope)
-    content = roster.people_export(people)
+    content = residents_import.people_export(people)
     audit_record(actor=request.user, action=AuditEvent.Action.EXPORT, target_type="registry.Person",
                  detail=request.GET.urlencode()[:200])
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -95,6 +92,7 @@ def person_detail(request, scope, pk):
     audit_object(actor=request.user, action=AuditEvent.Action.VIEW, obj=person)
     return render(request, "registry/person_detail.html", {
         "person": person, "can_edit": scope.can_write(person), "reveal_form": RevealForm(),
+        "can_issue_pass": scope.runs(person.community_id),
     })
 
 
@@ -208,7 +206,7 @@ def building_detail(request, scope, pk):
     dwellings = scope.filter(building.dwellings.all()).annotate(people_count=Count("people")).order_by("room")
     return render(request, "registry/building_detail.html", {
         "building": building, "dwellings": dwellings, "dwelling_form": DwellingForm(),
-        "can_add_rooms": scope.can_write(building),
+        "can_add_rooms": scope.can_write(building), "can_issue_passes": scope.runs(building.community_id),
         "status_counts": selectors.status_counts(scope.filter(building.dwellings.all())),
     })
 
@@ -282,7 +280,8 @@ def grid_list(request, scope):
     grids = (
         scope.filter(Grid.objects.select_related("community"))
         .annotate(building_count=Count("buildings", distinct=True))
-        .prefetch_related(Prefetch("team", queryset=GridTeamMember.objects.filter(role="grid_worker")))
+        .prefetch_related(
+            Prefetch("team", queryset=GridTeamMember.objects.filter(role=GridTeamMember.Role.GRID_WORKER)))
         .order_by("community__code", "code")
     )
     q = selectors.clean_search(request.GET.get("q"))[:40]

@@ -23,14 +23,13 @@ from django.views.decorators.http import require_POST
 
 from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
+from fangxian.core.scope import registry_view
 from fangxian.registry.models import Building, Dwelling, Grid, Person
 from fangxian.registry.selectors import clean_search, filter_buildings
-from fangxian.registry.views import registry_view
 
 from . import seals
 from .models import DoorSeal
 from .seal_pdf import seals_pdf
-
 
 # -- forms (kept here: they serve these pages only) ---------------------------------------
 

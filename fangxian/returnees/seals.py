@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangxian.access.selectors import sightings_of_person
 from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
@@ -233,12 +234,8 @@ def slipped_through(people: QuerySet[Person], *, since: dt.date) -> QuerySet[Per
     """漏网之鱼: people seen at a checkpoint since `since` (a passage with them, or with a
     pass of theirs) whose dwelling is not returned or sealed and has had no registration
     since that day. Each with `last_seen_at` and `last_seen_checkpoint`."""
-    from fangxian.access.models import Scan
-
     start = _start_of(since)
-    seen = (Scan.objects.filter(occurred_at__gte=start)
-            .filter(Q(person_id=OuterRef("pk")) | Q(pass_obj__person_id=OuterRef("pk")))
-            .order_by("-occurred_at", "-pk"))
+    seen = sightings_of_person(start)
     registered = Registration.objects.filter(dwelling_id=OuterRef("dwelling_id"), created_at__gte=start)
     return (people.filter(dwelling__status__in=AWAY)
             .filter(Exists(seen))

@@ -27,6 +27,7 @@ from fangxian.registry.models import Community, Dwelling, Person, Subdistrict
 from fangxian.registry.services import person_create, person_update
 
 from .models import BulkReview, CheckIn, Companion, Measure, MoveInSlip, Quarantine, Registration, RiskArea
+from .seals import dwelling_unseal_on_return
 
 # The privacy notice a returnee consents to; a new text gets a new version.
 CONSENT_VERSION = "2026-1"
@@ -49,9 +50,7 @@ def _clean_reason(reason: object, field: str = "reason") -> str:
 
 def can_set_areas(scope: Scope, subdistrict_id: int) -> bool:
     """Subdistrict officers of the subdistrict, admins of one of its communities, superusers."""
-    if scope.is_superuser or subdistrict_id in scope.subdistrict_ids:
-        return True
-    return Community.objects.filter(pk__in=scope.admin_community_ids, subdistrict_id=subdistrict_id).exists()
+    return scope.sets_rules_in(subdistrict_id)
 
 
 def area_set(*, scope: Scope, user, subdistrict: Subdistrict, data: dict) -> RiskArea:
@@ -166,7 +165,8 @@ def registration_submit(*, community: Community, data: dict, companions: list[di
     if not isinstance(arrival, dt.date):
         errors.setdefault("arrival_date", []).append(_("This field is required."))
     elif arrival > today + dt.timedelta(days=30) or arrival < today - dt.timedelta(days=60):
-        errors.setdefault("arrival_date", []).append(_("The arrival date must be within the last 60 days or the next 30."))
+        errors.setdefault("arrival_date", []).append(
+            _("The arrival date must be within the last 60 days or the next 30."))
     temperature = data.get("temperature")
     if temperature not in (None, ""):
         try:
@@ -292,8 +292,6 @@ def registration_review(*, scope: Scope, user, registration: Registration, decis
             raise ValidationError(_("This registration was already reviewed."))
         people: list[Person] = []
         if decision in (Decision.APPROVE, Decision.HOME_QUARANTINE):
-            from .seals import dwelling_unseal_on_return
-
             # The household is back: a seal still on its door comes off, with this reason.
             if dwelling_unseal_on_return(dwelling=locked.dwelling, user=user, reason=reason):
                 locked.dwelling.refresh_from_db()

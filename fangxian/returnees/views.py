@@ -23,8 +23,8 @@ from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
 from fangxian.core.public import private_page, rate_limited
+from fangxian.core.scope import registry_view
 from fangxian.registry.models import Community, Subdistrict
-from fangxian.registry.views import registry_view
 
 from . import pdfs, services
 from .forms import BulkReviewForm, CheckInForm, ExtendForm, RegistrationForm, ReleaseForm, ReviewForm, RiskAreaForm
@@ -82,13 +82,7 @@ def poster(request, scope, pk):
 
 
 def _writable_subdistrict(scope) -> Subdistrict | None:
-    if scope.is_superuser:
-        return Subdistrict.objects.order_by("pk").first()
-    if scope.subdistrict_ids:
-        return Subdistrict.objects.filter(pk__in=scope.subdistrict_ids).order_by("pk").first()
-    if scope.admin_community_ids:
-        return Subdistrict.objects.filter(communities__pk__in=scope.admin_community_ids).order_by("pk").first()
-    return None
+    return scope.rule_subdistricts(Subdistrict.objects.order_by("pk")).first()
 
 
 @registry_view

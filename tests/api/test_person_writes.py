@@ -79,7 +79,8 @@ def test_it_names_every_bad_field_at_once(carol, two_grids):
 
 def test_it_says_what_is_missing_or_unknown(carol, two_grids):
     assert fields(carol.post("/registry/people", {"name": "李小红"})) == {"national_id"}
-    assert fields(carol.post("/registry/people", {"name": "李小红", "national_id": make_national_id()})) == {"dwelling_id"}
+    assert fields(carol.post("/registry/people",
+                             {"name": "李小红", "national_id": make_national_id()})) == {"dwelling_id"}
     assert fields(carol.post("/registry/people", body(two_grids, national_id_full="x"))) == {"national_id_full"}
     assert fields(carol.post("/registry/people", body(two_grids, kind="alien"))) == {"kind"}
     assert fields(carol.post("/registry/people", body(two_grids, dwelling_id=2**70))) == {"dwelling_id"}
@@ -102,7 +103,8 @@ def test_it_speaks_the_callers_language(client, two_grids):
     response = carol.post("/registry/people", body(two_grids, phone="12345"))
     assert response.json()["detail"] == [
         {"field": "phone", "message": "A mobile number has 11 digits and starts with 13 to 19."}]
-    assert carol.post("/registry/people", {"name": "李小红"}).json()["detail"][0]["message"] == "This field is required."
+    detail = carol.post("/registry/people", {"name": "李小红"}).json()["detail"]
+    assert detail[0]["message"] == "This field is required."
 
 
 def test_it_changes_only_the_fields_sent(carol, two_grids):

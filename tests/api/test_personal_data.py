@@ -2,10 +2,17 @@
 
 import re
 
-from fangxian.registry.models import (
-    Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person, ResidentialGroup,
-)
 from fangxian.api.api import api
+from fangxian.registry.models import (
+    Building,
+    Community,
+    Dwelling,
+    Estate,
+    Grid,
+    GridTeamMember,
+    Person,
+    ResidentialGroup,
+)
 from tests.api import Caller
 from tests.factories import make_national_id
 

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from fangxian.registry.models import RosterUpload
+from fangxian.registry.models import ResidentsImport
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,14 +50,14 @@ def test_it_serves_with_gunicorn_not_runserver(tmp_path):
     assert "gunicorn" in output.lower()
 
 
-def test_it_discards_roster_uploads_nobody_imported_within_a_day(transactional_db, two_grids, settings, tmp_path):
+def test_it_discards_residents_imports_nobody_imported_within_a_day(transactional_db, two_grids, settings, tmp_path):
     # transactional_db: the worker closes connections it finds inside a transaction, as
     # the test case's own transaction would be on PostgreSQL.
     settings.MEDIA_ROOT = tmp_path
-    stale = RosterUpload.objects.create(community=two_grids.community, original_name="old.xlsx")
+    stale = ResidentsImport.objects.create(community=two_grids.community, original_name="old.xlsx")
     stale.file.save("old.xlsx", ContentFile(b"personal data"))
-    RosterUpload.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
-    fresh = RosterUpload.objects.create(community=two_grids.community, original_name="new.xlsx")
+    ResidentsImport.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    fresh = ResidentsImport.objects.create(community=two_grids.community, original_name="new.xlsx")
     fresh.file.save("new.xlsx", ContentFile(b"personal data"))
     stale_path = Path(stale.file.path)
 
@@ -65,5 +65,5 @@ def test_it_discards_roster_uploads_nobody_imported_within_a_day(transactional_d
 
     stale.refresh_from_db()
     fresh.refresh_from_db()
-    assert stale.status == RosterUpload.Status.DISCARDED and not stale_path.exists()
-    assert fresh.status == RosterUpload.Status.CHECKED and Path(fresh.file.path).exists()
+    assert stale.status == ResidentsImport.Status.DISCARDED and not stale_path.exists()
+    assert fresh.status == ResidentsImport.Status.CHECKED and Path(fresh.file.path).exists()

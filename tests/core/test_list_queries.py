@@ -22,7 +22,7 @@ LIST_PAGES = [
     "registry:building_list",
     "registry:estate_list",
     "registry:grid_list",
-    "registry:roster_upload",
+    "registry:residents_import_upload",
     "accounts:token_list",
     "access:checkpoint_list",
     "access:pass_list",
@@ -99,7 +99,7 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-ADMIN_ONLY = {"audit_log", "registry:roster_upload", "access:rule_list", "access:key_list"}
+ADMIN_ONLY = {"audit_log", "registry:residents_import_upload", "access:rule_list", "access:key_list"}
 NOT_GRID_WORKERS = {"access:checkpoint_list", "access:passage_list", "access:refusal_list", "access:fever_alert_list"}
 CASES = [(name, user) for name in LIST_PAGES for user in ("carol", "dave", "bob")
          if user == "carol" or name not in ADMIN_ONLY and not (user == "bob" and name in NOT_GRID_WORKERS)]

@@ -14,9 +14,9 @@ from tests.core.test_scope_matrix import PAGES, _url, api_operations
 FULL_ID = re.compile(r"\d{17}[\dXx]")
 FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 REVEALS = {"registry:person_reveal"}
-# Documents that hold no record (the roster template's made-up example row, the OpenAPI
+# Documents that hold no record (the register template's made-up example row, the OpenAPI
 # schema's integer limits) may contain long digit runs, but no number of a real person.
-STATIC_DOCUMENTS = {"registry:roster_template", "api:*"}
+STATIC_DOCUMENTS = {"registry:residents_import_template", "api:*"}
 
 
 def readable_text(response) -> str:
@@ -38,7 +38,7 @@ def assert_masked(text: str, where: str) -> None:
 
 
 def assert_no_real_person(text: str, where: str) -> None:
-    """The roster template's example row is a made-up person: its numbers are in nobody's record."""
+    """The register template's example row is a made-up person: its numbers are in nobody's record."""
     from django.db.models import Q
 
     from fangxian.registry.models import Person

@@ -15,14 +15,30 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from fangxian.accounts.models import ApiToken
 from fangxian.api.api import api
-from fangxian.registry.models import RosterUpload
+from fangxian.registry.models import ResidentsImport
 from tests.access.conftest import equip_gate, scan_event
 from tests.factories import make_national_id
 from tests.returnees.conftest import equip_returnees
-
 from tests.roles import (  # noqa: F401 (the rows are re-exported for the apps' matrix modules)
-    ACCESS_READ, ADMIN_OF_CAROL, ADMIN_ONLY, ANY_USER, COMMUNITY_READ, CONSOLE, DENY, INVALID, LOGIN, OK,
-    OWN_TOKEN_OF_BOB, PUBLIC, REGISTRY_CREATE, REGISTRY_LIST, REGISTRY_READ_B, REGISTRY_WRITE_B, ROLES, SUPERUSER, row,
+    ACCESS_READ,
+    ADMIN_OF_CAROL,
+    ADMIN_ONLY,
+    ANY_USER,
+    COMMUNITY_READ,
+    CONSOLE,
+    DENY,
+    INVALID,
+    LOGIN,
+    OK,
+    OWN_TOKEN_OF_BOB,
+    PUBLIC,
+    REGISTRY_CREATE,
+    REGISTRY_LIST,
+    REGISTRY_READ_B,
+    REGISTRY_WRITE_B,
+    ROLES,
+    SUPERUSER,
+    row,
 )
 
 # Later apps keep their part of the matrix in `tests/<app>/matrix.py`: PAGES, POST_DATA, API
@@ -57,10 +73,10 @@ PAGES = {
     "registry:estate_detail": ("get", lambda c: c.estate.pk, COMMUNITY_READ),
     "registry:grid_list": ("get", None, REGISTRY_LIST),
     "registry:grid_detail": ("get", lambda c: c.grid_b.pk, REGISTRY_READ_B),
-    "registry:roster_upload": ("get", None, ADMIN_ONLY),
-    "registry:roster_template": ("get", None, ADMIN_ONLY),
-    "registry:roster_preview": ("get", lambda c: c.upload.pk, ADMIN_OF_CAROL),
-    "registry:roster_commit": ("post", lambda c: c.upload.pk, ADMIN_OF_CAROL),
+    "registry:residents_import_upload": ("get", None, ADMIN_ONLY),
+    "registry:residents_import_template": ("get", None, ADMIN_ONLY),
+    "registry:residents_import_preview": ("get", lambda c: c.upload.pk, ADMIN_OF_CAROL),
+    "registry:residents_import_commit": ("post", lambda c: c.upload.pk, ADMIN_OF_CAROL),
     "access:checkpoint_list": ("get", None, ACCESS_READ),
     "access:checkpoint_create": ("get", None, ADMIN_ONLY),
     "access:readiness_tick": ("post", lambda c: c.checkpoint.pk, ADMIN_OF_CAROL),
@@ -160,8 +176,9 @@ def cast(two_grids):
     two_grids.person_a.save(update_fields=["name"])
     two_grids.bob_token = ApiToken.objects.create(
         user=two_grids.users["bob"], name="phone", key_hash=ApiToken.hash("fx_matrix"), hint="trix")
-    two_grids.upload = RosterUpload.objects.create(community=two_grids.community, original_name="roster.xlsx",
-                                                   uploaded_by=two_grids.users["carol"], error_count=1)
+    two_grids.upload = ResidentsImport.objects.create(
+        community=two_grids.community, original_name="residents_import.xlsx",
+        uploaded_by=two_grids.users["carol"], error_count=1)
     equip_gate(two_grids)  # a checkpoint, passes, a fever alert and a refusal
     equip_returnees(two_grids)  # risk area, registrations, a slip, home quarantine, a door seal in grid B
     for matrix in APP_MATRICES:
@@ -199,7 +216,7 @@ def test_it_gives_each_role_what_the_matrix_says(client, cast, role):
             continue  # would end the session for the rest of the walk; covered at the end
         response = getattr(client, method)(_url(name, cast, pk_of), POST_DATA.get(name, {}))
         outcome = _outcome(response)
-        # A roster commit of an upload with errors refuses with a message: still "reached".
+        # A residents' register commit of an upload with errors refuses with a message: still "reached".
         if outcome != expected[role]:
             wrong.append(f"{name}: expected {expected[role]}, got {outcome} ({response.status_code})")
         if role == "alice" and response.status_code == 200 and method == "get":

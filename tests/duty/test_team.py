@@ -74,7 +74,8 @@ def test_it_records_activities_and_refuses_bad_ones(carol, two_grids, team):
     assert (activity.title, activity.participants, activity.held_on) == ("为卡口送热饭", 12, dt.date(2020, 3, 10))
     bad = carol.post(url, {"held_on": "2020-03-01", "title": ""})
     page = bad.content.decode()
-    assert bad.status_code == 400 and "before the team was formed" in page and "Activity: This field is required." in page
+    assert (bad.status_code == 400 and "before the team was formed" in page
+            and "Activity: This field is required." in page)
     assert TeamActivity.objects.count() == 1
     assert "为卡口送热饭" in carol.get(reverse("duty:team_detail", args=[team.pk])).content.decode()
 

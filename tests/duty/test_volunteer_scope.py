@@ -43,7 +43,8 @@ def test_it_lets_the_officer_read_but_change_nothing(client, cast):
     assert "乙志愿者" in client.get(reverse("duty:volunteer_list")).content.decode()
     assert client.get(reverse("duty:volunteer_detail", args=[cast.volunteer.pk])).status_code == 200
     page = client.get(reverse("duty:volunteer_detail", args=[cast.pending_volunteer.pk])).content.decode()
-    assert 'name="decision"' not in page and reverse("duty:volunteer_edit", args=[cast.pending_volunteer.pk]) not in page
+    assert ('name="decision"' not in page
+            and reverse("duty:volunteer_edit", args=[cast.pending_volunteer.pk]) not in page)
     client.post(reverse("duty:volunteer_decide", args=[cast.pending_volunteer.pk]), {"decision": "approve"})
     client.post(reverse("duty:team_activity_add", args=[cast.team.pk]), matrix.POST_DATA["duty:team_activity_add"])
     cast.pending_volunteer.refresh_from_db()

@@ -153,7 +153,8 @@ def test_it_names_each_failure(js, es256):
         "expired": passcodec.encode(_claims(c4=T - 1), prefix="FX1:", private_key=private, kid=kid),
     }
     results = _decode_all(js, list(cases.values()), {kid: (-7, private.public_key())})
-    assert {kind: r for kind, r in zip(cases, results, strict=True)} == {kind: {"ok": False, "kind": kind} for kind in cases}
+    expected = {kind: {"ok": False, "kind": kind} for kind in cases}
+    assert {kind: r for kind, r in zip(cases, results, strict=True)} == expected
 
 
 def test_it_gives_a_phone_clock_the_same_leeway_as_the_server(js, es256):

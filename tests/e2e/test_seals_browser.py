@@ -48,7 +48,11 @@ def test_it_marks_a_room_not_returned_on_a_phone(live_server, board, phone):
     phone.click(f'.cell[data-room="{room.room}"] a')
     phone.wait_for_selector("input[name=sealed_on]")
     shot(phone, "phone-returnees-seal")
-    wide = phone.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.tagName + '.' + e.className + '#' + (e.name||'')).slice(0, 12)""")
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth)"
+        ".map(e => e.tagName + '.' + e.className + '#' + (e.name||'')).slice(0, 12)"
+    )
     assert page_width_overflow(phone) <= 0, wide
 
 

@@ -1,4 +1,4 @@
-"""Registering buildings and rooms: the houses a roster is imported into."""
+"""Registering buildings and rooms: the houses a register is imported into."""
 
 from django.urls import reverse
 

@@ -25,6 +25,7 @@ from fangxian.core.validators import id_birth_date, id_sex, normalise_mobile, no
 from fangxian.registry import models as m
 from fangxian.registry.demo import DEMO_COMMUNITY_CODE, DemoExists, demo_build
 
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -53,8 +54,10 @@ def _fingerprint(community) -> str:
             "dwelling__building__grid__code",
         )
     )
-    rows += sorted(m.GridTeamMember.objects.filter(grid__community=community).values_list("grid__code", "role", "name", "phone"))
-    rows += sorted(m.Entrance.objects.filter(estate__community=community).values_list("estate__name", "estate__kind", "name"))
+    rows += sorted(m.GridTeamMember.objects.filter(grid__community=community)
+                   .values_list("grid__code", "role", "name", "phone"))
+    rows += sorted(m.Entrance.objects.filter(estate__community=community)
+                   .values_list("estate__name", "estate__kind", "name"))
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -137,7 +140,8 @@ def test_it_tags_people_and_dwellings_in_plausible_shares(dongshan):
     kinds = collections.Counter(people.values_list("kind", flat=True))
     assert set(kinds) == set(m.Person.Kind.values)
     assert kinds[m.Person.Kind.TENANT] > kinds[m.Person.Kind.FLOATING]
-    statuses = collections.Counter(m.Dwelling.objects.filter(building__community=dongshan).values_list("status", flat=True))
+    statuses = collections.Counter(
+        m.Dwelling.objects.filter(building__community=dongshan).values_list("status", flat=True))
     assert set(statuses) == set(m.Dwelling.Status.values)
     assert statuses[m.Dwelling.Status.OCCUPIED] > 0.75 * sum(statuses.values())
 

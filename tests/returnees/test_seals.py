@@ -25,8 +25,6 @@ from fangxian.returnees.seal_views import seal_urlpatterns
 from tests.access.conftest import make_checkpoint
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, make_national_id
 
-
-
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0\xa0\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -457,7 +455,8 @@ def test_it_runs_a_constant_number_of_queries(client, two_grids, user, name):
 # patterns (the matrix cast needs `seal_b`, made as in `seal_cast` below).
 
 from tests.core import test_scope_matrix as matrix  # noqa: E402
-from tests.core.test_scope_matrix import cast  # noqa: E402, F401 (fixture)
+
+matrix_cast = matrix.cast  # the matrix's `cast` fixture, found by pytest under this name
 
 SEAL_PAGES = {
     "returnees:board_list": ("get", None, matrix.REGISTRY_LIST),
@@ -479,11 +478,11 @@ SEAL_POST_DATA = {
 
 
 @pytest.fixture
-def seal_cast(cast, settings, tmp_path):
+def seal_cast(matrix_cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    cast.seal_b = seals.seal(dwelling=DwellingFactory(building=cast.building_b), user=cast.users["bob"],
-                             photo=SimpleUploadedFile("door.png", PNG))
-    return cast
+    matrix_cast.seal_b = seals.seal(dwelling=DwellingFactory(building=matrix_cast.building_b),
+                                    user=matrix_cast.users["bob"], photo=SimpleUploadedFile("door.png", PNG))
+    return matrix_cast
 
 
 def test_it_lists_every_seal_page():

@@ -122,7 +122,8 @@ def build_problem(plan: RosterPlan) -> Built:
 
     slots = [
         Slot(day=day, post=post_of(t), shift=t.type_id, minimum=t.minimum, target=t.preferred,
-             weight_under=rules.weight_under_preferred, weight_over=rules.weight_over_preferred, leader_required=t.leader_required,
+             weight_under=rules.weight_under_preferred, weight_over=rules.weight_over_preferred,
+             leader_required=t.leader_required,
              label=f"{t.post_name} {t.hours}")
         for day in range(plan.days) for t in templates
     ]

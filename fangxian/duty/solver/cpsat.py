@@ -525,7 +525,7 @@ def _neighbourhoods(built: Built, state: _State, workers: int) -> None:
     threads = max(1, min(workers, os.cpu_count() or 1, 4))
     # Share of people / days freed per kind, adapted: up when a sub-problem is solved to
     # optimality (there is room for a bigger one), down when it runs out of time.
-    people, days = len(state.problem.staff), state.problem.days
+    people = len(state.problem.staff)
     share = {"people": min(0.5, 3 / max(1, people)), "days": 0.25, "both": 0.35}
     keys = list(built.x)
     index = [built.x[k].Index() for k in keys]

@@ -19,14 +19,13 @@ from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from fangxian.core.forms import attach_errors
+from fangxian.core.forms import RevealForm, attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.pdf import centered, document, draw_qr, finish
 from fangxian.core.public import private_page, rate_limited
 from fangxian.core.scope import Reach, scoped_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
-from fangxian.registry.forms import RevealForm
 from fangxian.registry.models import Community, ResidentialGroup
 
 from ..models import Volunteer, VolunteerTeam

@@ -1,4 +1,4 @@
-"""`fangxian export residents --community CODE [-o FILE]`: the roster as .xlsx, IDs and phones masked."""
+"""`fangxian export residents --community CODE [-o FILE]`: the register as .xlsx, IDs and phones masked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.services import audit_record
-from fangxian.registry import roster
+from fangxian.registry import residents_import
 from fangxian.registry.models import Community, Person
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(_("There is no community with the code %(code)s.") % {"code": community})
         output = output or Path(f"residents-{place.code}-{timezone.localdate():%Y%m%d}.xlsx")
         people = Person.objects.filter(community=place)
-        data = roster.people_export(people)
+        data = residents_import.people_export(people)
         try:
             output.write_bytes(data)
         except OSError as exc:

@@ -1,6 +1,6 @@
 """`fangxian import residents FILE --community CODE [--commit]`
 
-Checks a roster exactly as the upload page does (both call `roster_check`) and prints every
+Checks a register exactly as the upload page does (both call `residents_check`) and prints every
 bad row and field. Without --commit nothing is written; with it, everything is written in
 one transaction, or nothing at all if any row is bad. Exits non-zero when there are errors.
 """
@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from fangxian.registry import roster
+from fangxian.registry import residents_import
 from fangxian.registry.models import Community
 
 
@@ -24,7 +24,7 @@ def community_by_code(code: str) -> Community:
         raise CommandError(_("There is no community with the code %(code)s.") % {"code": code}) from None
 
 
-def format_error(error: roster.RowError) -> str:
+def format_error(error: residents_import.RowError) -> str:
     """One line per error, as the page shows it: row, column, message."""
     if error.row and error.field_label:
         return _("Row %(row)d, %(field)s: %(message)s") % {
@@ -35,11 +35,11 @@ def format_error(error: roster.RowError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import residents from a roster (.xlsx): check every row, and with --commit write them all."
+    help = "Import residents from a register (.xlsx): check every row, and with --commit write them all."
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["residents"], help="what to import")
-        parser.add_argument("file", type=Path, help="the roster .xlsx (the template of /registry/roster/)")
+        parser.add_argument("file", type=Path, help="the register .xlsx (the template of /registry/import/)")
         parser.add_argument("--community", required=True, help="the community's code")
         parser.add_argument("--commit", action="store_true", help="write the people (all or nothing)")
         parser.add_argument("--user", help="the username recorded in the audit log as the importer")
@@ -55,14 +55,14 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no user %(name)s.") % {"name": user})
         if commit:
             try:
-                count = roster.roster_commit(upload_or_file=file, community=place, user=actor)
-            except roster.RosterRejected as exc:
+                count = residents_import.residents_import_commit(upload_or_file=file, community=place, user=actor)
+            except residents_import.ResidentsImportRejected as exc:
                 self._fail(exc.check, " ".join(exc.messages) if not exc.check.errors else None)
             self.stdout.write(self.style.SUCCESS(
                 _("%(count)d people imported into %(community)s.") % {"count": count, "community": place.name}
             ))
             return
-        check = roster.roster_check_file(file, community=place)
+        check = residents_import.residents_check_file(file, community=place)
         if check.errors:
             self._fail(check)
         self.stdout.write(self.style.SUCCESS(
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             % {"rows": check.row_count}
         ))
 
-    def _fail(self, check: roster.RosterCheck, message: str | None = None):
+    def _fail(self, check: residents_import.ResidentsCheck, message: str | None = None):
         for error in check.errors:
             self.stdout.write(format_error(error))
         raise CommandError(message or _(

@@ -1,11 +1,11 @@
-"""A community admin imports a roster on the office PC: check, fix, import."""
+"""A community admin imports a register on the office PC: check, fix, import."""
 
 import io
 
 import openpyxl
 import pytest
 
-from fangxian.registry import roster
+from fangxian.registry import residents_import
 from fangxian.registry.models import Person
 from tests.e2e.conftest import log_in, shot
 from tests.factories import make_national_id
@@ -18,9 +18,9 @@ def cast(transactional_db, two_grids):
     return two_grids
 
 
-def roster_file(tmp_path, cast, *, phone: str) -> tuple[str, int]:
+def register_file(tmp_path, cast, *, phone: str) -> tuple[str, int]:
     """The downloaded template, filled in with one person."""
-    workbook = openpyxl.load_workbook(io.BytesIO(roster.roster_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(residents_import.residents_import_template()))
     sheet = workbook.worksheets[0]
     header_row = next(cell.row for row in sheet.iter_rows(max_row=10) for cell in row
                       if isinstance(cell.value, str) and cell.value.strip(" *") == "姓名")
@@ -31,31 +31,31 @@ def roster_file(tmp_path, cast, *, phone: str) -> tuple[str, int]:
     sheet.delete_rows(header_row + 1, sheet.max_row)  # the made-up example row
     for header, value in values.items():
         sheet.cell(header_row + 1, headers[header], value)
-    path = tmp_path / f"roster-{phone}.xlsx"
+    path = tmp_path / f"register-{phone}.xlsx"
     workbook.save(path)
     return str(path), header_row + 1
 
 
-def test_it_checks_fixes_and_imports_a_roster(live_server, cast, desktop, tmp_path):
+def test_it_checks_fixes_and_imports_a_register(live_server, cast, desktop, tmp_path):
     log_in(desktop, live_server, "carol", "pw-carol")
-    desktop.goto(f"{live_server.url}/registry/roster/")
-    path, row = roster_file(tmp_path, cast, phone="1391234")
+    desktop.goto(f"{live_server.url}/registry/import/")
+    path, row = register_file(tmp_path, cast, phone="1391234")
     desktop.set_input_files("input[type=file]", path)
     desktop.get_by_role("button", name="上传并检查").click()
     error_rows = desktop.locator("table tbody tr")
     error_rows.first.wait_for()
-    shot(desktop, "desktop-roster-errors")
+    shot(desktop, "desktop-register-errors")
     assert error_rows.count() == 1
     cells = error_rows.first.locator("td").all_inner_texts()
     assert cells[:2] == [str(row), "手机号"]
     assert desktop.get_by_role("button", name="导入 1 人").count() == 0
     assert not Person.objects.filter(name="新居民").exists()
 
-    desktop.goto(f"{live_server.url}/registry/roster/")
-    desktop.set_input_files("input[type=file]", roster_file(tmp_path, cast, phone="139 1234 0000")[0])
+    desktop.goto(f"{live_server.url}/registry/import/")
+    desktop.set_input_files("input[type=file]", register_file(tmp_path, cast, phone="139 1234 0000")[0])
     desktop.get_by_role("button", name="上传并检查").click()
     desktop.once("dialog", lambda dialog: dialog.accept())
     desktop.get_by_role("button", name="导入 1 人").click()
     desktop.wait_for_selector(".messages .success")
-    shot(desktop, "desktop-roster-imported")
+    shot(desktop, "desktop-register-imported")
     assert Person.objects.get(name="新居民").phone == "13912340000"

@@ -1,4 +1,4 @@
-"""The roster (花名册): template, messy import with preview, atomic commit, CLI, export."""
+"""The register (花名册): template, messy import with preview, atomic commit, CLI, export."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import io
 import re
 
 import pytest
-from django.utils import translation
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.validators import id_check_char
-from fangxian.registry import roster
-from fangxian.registry.models import Person, RosterUpload
+from fangxian.registry import residents_import
+from fangxian.registry.models import Person, ResidentsImport
 from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, make_national_id
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -77,8 +77,8 @@ def person_row(number, name, national_id, *, phone="13912345678", kind="常住",
     return [number, name, sex, birth, national_id, phone, kind, estate, building, room, party, elderly, no_phone]
 
 
-def messy_roster(cast) -> tuple[bytes, set[tuple[int, str]], dict]:
-    """A roster with one problem per row (two on one), and the (row, column) errors expected."""
+def messy_register(cast) -> tuple[bytes, set[tuple[int, str]], dict]:
+    """A register with one problem per row (two on one), and the (row, column) errors expected."""
     good_id = make_national_id(dt.date(1985, 3, 9), sex="F")
     x_id = id_with_x()
     clean = make_national_id(dt.date(1970, 1, 2))
@@ -114,7 +114,7 @@ def messy_roster(cast) -> tuple[bytes, set[tuple[int, str]], dict]:
     return messy_workbook(rows), expected, {"good_id": good_id, "x_id": x_id}
 
 
-def clean_roster() -> tuple[bytes, dict]:
+def clean_register() -> tuple[bytes, dict]:
     good_id = make_national_id(dt.date(1985, 3, 9), sex="F")
     x_id = id_with_x()
     rows = [
@@ -127,15 +127,15 @@ def clean_roster() -> tuple[bytes, dict]:
     return messy_workbook(rows), {"good_id": good_id, "x_id": x_id}
 
 
-def check_bytes(data: bytes, community) -> roster.RosterCheck:
-    return roster.roster_check(roster.roster_read(io.BytesIO(data)), community=community)
+def check_bytes(data: bytes, community) -> residents_import.ResidentsCheck:
+    return residents_import.residents_check(residents_import.residents_read(io.BytesIO(data)), community=community)
 
 
 # -- the library ------------------------------------------------------------------------
 
 
-def test_it_reports_every_bad_row_and_field_of_a_messy_roster(place):
-    data, expected, _ids = messy_roster(place)
+def test_it_reports_every_bad_row_and_field_of_a_messy_register(place):
+    data, expected, _ids = messy_register(place)
     before = Person.objects.count()
     with translation.override("en"):  # the messages are read in English here
         check = check_bytes(data, place.community)
@@ -151,26 +151,28 @@ def test_it_reports_every_bad_row_and_field_of_a_messy_roster(place):
     assert Person.objects.count() == before
 
 
-def test_it_refuses_to_commit_a_roster_with_any_bad_row(place, tmp_path):
-    data, _expected, _ids = messy_roster(place)
+def test_it_refuses_to_commit_a_register_with_any_bad_row(place, tmp_path):
+    data, _expected, _ids = messy_register(place)
     path = tmp_path / "messy.xlsx"
     path.write_bytes(data)
     before = Person.objects.count()
 
-    with pytest.raises(roster.RosterRejected) as caught:
-        roster.roster_commit(upload_or_file=path, community=place.community, user=place.users["carol"])
+    with pytest.raises(residents_import.ResidentsImportRejected) as caught:
+        residents_import.residents_import_commit(upload_or_file=path, community=place.community,
+                                                 user=place.users["carol"])
 
     assert len(caught.value.check.errors) == 15
     assert Person.objects.count() == before
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
 
 
-def test_it_imports_a_clean_roster_with_normalised_values(place, tmp_path):
-    data, ids = clean_roster()
+def test_it_imports_a_clean_register_with_normalised_values(place, tmp_path):
+    data, ids = clean_register()
     path = tmp_path / "clean.xlsx"
     path.write_bytes(data)
 
-    count = roster.roster_commit(upload_or_file=path, community=place.community, user=place.users["carol"])
+    count = residents_import.residents_import_commit(upload_or_file=path, community=place.community,
+                                                     user=place.users["carol"])
 
     assert count == 2
     wang = Person.objects.get(national_id=ids["good_id"])
@@ -190,18 +192,18 @@ def test_it_imports_a_clean_roster_with_normalised_values(place, tmp_path):
 
 
 def test_it_imports_nothing_twice(place, tmp_path):
-    data, _ids = clean_roster()
+    data, _ids = clean_register()
     path = tmp_path / "clean.xlsx"
     path.write_bytes(data)
-    roster.roster_commit(upload_or_file=path, community=place.community, user=None)
+    residents_import.residents_import_commit(upload_or_file=path, community=place.community, user=None)
 
-    with pytest.raises(roster.RosterRejected) as caught:
-        roster.roster_commit(upload_or_file=path, community=place.community, user=None)
+    with pytest.raises(residents_import.ResidentsImportRejected) as caught:
+        residents_import.residents_import_commit(upload_or_file=path, community=place.community, user=None)
 
     assert {(e.row, e.field_label) for e in caught.value.check.errors} == {(4, "身份证号"), (6, "身份证号")}
 
 
-def test_it_checks_the_roster_in_a_constant_number_of_queries(place, django_assert_max_num_queries):
+def test_it_checks_the_register_in_a_constant_number_of_queries(place, django_assert_max_num_queries):
     rows = [person_row(i, "孙" + "一二三四五六七八九十"[i % 10], make_national_id(), room="201") for i in range(60)]
     data = messy_workbook(rows)
     with django_assert_max_num_queries(4):
@@ -223,21 +225,22 @@ def test_it_says_which_required_column_is_missing(place):
 
 
 def test_it_says_a_file_that_is_not_a_workbook_is_not_one(place):
-    check = roster.roster_check(roster.roster_read(io.BytesIO(b"name,id\n")), community=place.community)
+    check = residents_import.residents_check(residents_import.residents_read(io.BytesIO(b"name,id\n")),
+                                             community=place.community)
     assert len(check.errors) == 1 and check.errors[0].row == 0 and ".xlsx" in check.errors[0].message
 
 
 def test_it_reads_the_template_with_zero_rows_and_no_header_errors(place):
-    data = roster.roster_template()
+    data = residents_import.residents_import_template()
 
-    rows = list(roster.roster_read(io.BytesIO(data)))
+    rows = list(residents_import.residents_read(io.BytesIO(data)))
 
     assert rows == []  # the example row is marked 【示例】 and skipped
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook["花名册"]
     headers = [c.value for c in sheet[2]]
     assert headers[0] == "姓名*" and "身份证号*" in headers and "无智能手机" in headers
-    assert sheet["A3"].value.startswith(roster.EXAMPLE_MARK)
+    assert sheet["A3"].value.startswith(residents_import.EXAMPLE_MARK)
     id_letter = "D"
     assert sheet.column_dimensions[id_letter].number_format == "@"
     assert sheet[f"{id_letter}3"].number_format == "@"
@@ -246,12 +249,12 @@ def test_it_reads_the_template_with_zero_rows_and_no_header_errors(place):
 
 
 def test_it_imports_a_filled_in_template(place):
-    workbook = load_workbook(io.BytesIO(roster.roster_template()))
+    workbook = load_workbook(io.BytesIO(residents_import.residents_import_template()))
     sheet = workbook["花名册"]
     national_id = make_national_id()
     values = {"name": "周杰", "national_id": national_id, "kind": "户籍", "estate": "阳光花园",
               "building": "1栋", "room": "201", "is_party_member": "是"}
-    for index, column in enumerate(roster.ROSTER_COLUMNS, start=1):
+    for index, column in enumerate(residents_import.REGISTER_COLUMNS, start=1):
         sheet.cell(row=4, column=index, value=values.get(column.key))
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -269,7 +272,7 @@ def test_it_imports_a_filled_in_template(place):
 def test_it_exports_one_masked_row_per_person(place, django_assert_max_num_queries):
     people = Person.objects.filter(community=place.community)
     with django_assert_max_num_queries(2):
-        data = roster.people_export(people)
+        data = residents_import.people_export(people)
 
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -303,7 +306,7 @@ def run_import(path, code, *extra) -> tuple[str, Exception | None]:
 
 
 def test_it_gives_the_same_errors_on_the_command_line_and_the_page(place, client, tmp_path):
-    data, expected, _ids = messy_roster(place)
+    data, expected, _ids = messy_register(place)
     path = tmp_path / "messy.xlsx"
     path.write_bytes(data)
     before = Person.objects.count()
@@ -313,9 +316,10 @@ def test_it_gives_the_same_errors_on_the_command_line_and_the_page(place, client
     assert failure is not None and failure.returncode == 1
     client.force_login(place.users["carol"])
     with path.open("rb") as handle:
-        response = client.post(reverse("registry:roster_upload"), {"file": handle})
-    upload = RosterUpload.objects.get()
-    assert response.status_code == 302 and response.url == reverse("registry:roster_preview", args=[upload.pk])
+        response = client.post(reverse("registry:residents_import_upload"), {"file": handle})
+    upload = ResidentsImport.objects.get()
+    assert (response.status_code == 302
+            and response.url == reverse("registry:residents_import_preview", args=[upload.pk]))
     page = client.get(response.url).content.decode()
     assert {(e["row"], e["field"]) for e in upload.errors} == expected
     cli_lines = output.strip().splitlines()
@@ -324,9 +328,10 @@ def test_it_gives_the_same_errors_on_the_command_line_and_the_page(place, client
         assert str(error["row"]) in line and error["field"] in line and error["message"] in line
         assert f'<td class="num">{error["row"]}</td>' in page
         assert error["message"].replace("“", "&ldquo;") in page or _escaped(error["message"]) in page
-    assert "roster_commit" not in page and reverse("registry:roster_commit", args=[upload.pk]) not in page
+    assert ("residents_import_commit" not in page
+            and reverse("registry:residents_import_commit", args=[upload.pk]) not in page)
     assert not upload.file  # a file with errors is never kept
-    assert client.post(reverse("registry:roster_commit", args=[upload.pk])).status_code == 302
+    assert client.post(reverse("registry:residents_import_commit", args=[upload.pk])).status_code == 302
     assert Person.objects.count() == before
 
 
@@ -337,7 +342,7 @@ def _escaped(text: str) -> str:
 
 
 def test_it_checks_without_writing_and_commits_with_commit_on_the_command_line(place, tmp_path):
-    data, ids = clean_roster()
+    data, ids = clean_register()
     path = tmp_path / "clean.xlsx"
     path.write_bytes(data)
     before = Person.objects.count()
@@ -352,24 +357,24 @@ def test_it_checks_without_writing_and_commits_with_commit_on_the_command_line(p
     assert Person.objects.filter(national_id=ids["x_id"]).exists()
 
 
-def test_it_uploads_previews_and_commits_a_clean_roster_on_the_page(place, client):
-    data, ids = clean_roster()
+def test_it_uploads_previews_and_commits_a_clean_register_on_the_page(place, client):
+    data, ids = clean_register()
     client.force_login(place.users["carol"])
     before = Person.objects.count()
 
-    response = client.post(reverse("registry:roster_upload"),
+    response = client.post(reverse("registry:residents_import_upload"),
                            {"file": _named(data, "东山花名册.xlsx")})
-    upload = RosterUpload.objects.get()
+    upload = ResidentsImport.objects.get()
     preview = client.get(response.url).content.decode()
 
     assert (upload.status, upload.row_count, upload.error_count, upload.original_name) == (
         "checked", 2, 0, "东山花名册.xlsx")
     assert upload.file and "confirm(" in preview
-    assert reverse("registry:roster_commit", args=[upload.pk]) in preview
+    assert reverse("registry:residents_import_commit", args=[upload.pk]) in preview
     assert Person.objects.count() == before
     stored = upload.file.path
 
-    response = client.post(reverse("registry:roster_commit", args=[upload.pk]), follow=True)
+    response = client.post(reverse("registry:residents_import_commit", args=[upload.pk]), follow=True)
 
     upload.refresh_from_db()
     assert upload.status == "committed" and upload.committed_at is not None
@@ -379,25 +384,26 @@ def test_it_uploads_previews_and_commits_a_clean_roster_on_the_page(place, clien
     assert Person.objects.count() == before + 2
     assert "2" in response.content.decode()
     # A second click imports nothing more.
-    client.post(reverse("registry:roster_commit", args=[upload.pk]))
+    client.post(reverse("registry:residents_import_commit", args=[upload.pk]))
     assert Person.objects.count() == before + 2
 
 
 def test_it_lists_recent_uploads_and_links_the_template(place, client):
     client.force_login(place.users["carol"])
-    client.post(reverse("registry:roster_upload"), {"file": _named(clean_roster()[0], "a.xlsx")})
-    page = client.get(reverse("registry:roster_upload")).content.decode()
-    assert reverse("registry:roster_template") in page and "a.xlsx" in page
-    response = client.get(reverse("registry:roster_template"))
+    client.post(reverse("registry:residents_import_upload"), {"file": _named(clean_register()[0], "a.xlsx")})
+    page = client.get(reverse("registry:residents_import_upload")).content.decode()
+    assert reverse("registry:residents_import_template") in page and "a.xlsx" in page
+    response = client.get(reverse("registry:residents_import_template"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert list(roster.roster_read(io.BytesIO(response.content))) == []
+    assert list(residents_import.residents_read(io.BytesIO(response.content))) == []
 
 
 def test_it_paginates_errors_at_a_hundred_a_page(place, client):
     rows = [person_row(i, "吴" + "一二三四五"[i % 5], "123") for i in range(130)]
     client.force_login(place.users["carol"])
-    response = client.post(reverse("registry:roster_upload"), {"file": _named(messy_workbook(rows), "bad.xlsx")})
+    response = client.post(reverse("registry:residents_import_upload"),
+                           {"file": _named(messy_workbook(rows), "bad.xlsx")})
     first = client.get(response.url).content.decode()
     second = client.get(response.url + "?page=2").content.decode()
     assert first.count('<td class="num">') == 100
@@ -406,41 +412,41 @@ def test_it_paginates_errors_at_a_hundred_a_page(place, client):
 
 def test_it_keeps_uploads_inside_the_admins_community(place, client):
     client.force_login(place.users["carol"])
-    response = client.post(reverse("registry:roster_upload"), {"file": _named(clean_roster()[0], "a.xlsx")})
-    upload = RosterUpload.objects.get()
+    response = client.post(reverse("registry:residents_import_upload"), {"file": _named(clean_register()[0], "a.xlsx")})
+    upload = ResidentsImport.objects.get()
     assert upload.community == place.community
     client.force_login(place.users["olga"])  # admin of the other community
     assert client.get(response.url).status_code == 404
-    assert client.post(reverse("registry:roster_commit", args=[upload.pk])).status_code == 404
-    assert "a.xlsx" not in client.get(reverse("registry:roster_upload")).content.decode()
+    assert client.post(reverse("registry:residents_import_commit", args=[upload.pk])).status_code == 404
+    assert "a.xlsx" not in client.get(reverse("registry:residents_import_upload")).content.decode()
 
 
 @pytest.mark.parametrize("name", ["alice", "bob", "dave", "erin", "frank"])
-def test_it_refuses_the_roster_pages_to_anyone_but_admins(place, client, name):
-    upload = RosterUpload.objects.create(community=place.community, original_name="x.xlsx")
+def test_it_refuses_the_register_pages_to_anyone_but_admins(place, client, name):
+    upload = ResidentsImport.objects.create(community=place.community, original_name="x.xlsx")
     client.force_login(place.users[name])
-    for url in (reverse("registry:roster_upload"), reverse("registry:roster_template"),
-                reverse("registry:roster_preview", args=[upload.pk])):
+    for url in (reverse("registry:residents_import_upload"), reverse("registry:residents_import_template"),
+                reverse("registry:residents_import_preview", args=[upload.pk])):
         assert client.get(url).status_code == 403, url
-    response = client.post(reverse("registry:roster_upload"), {"file": _named(clean_roster()[0], "a.xlsx")})
+    response = client.post(reverse("registry:residents_import_upload"), {"file": _named(clean_register()[0], "a.xlsx")})
     assert response.status_code == 403
-    assert client.post(reverse("registry:roster_commit", args=[upload.pk])).status_code == 403
+    assert client.post(reverse("registry:residents_import_commit", args=[upload.pk])).status_code == 403
 
 
 def test_it_lets_a_superuser_choose_the_community(place, client):
     client.force_login(place.users["root"])
-    page = client.get(reverse("registry:roster_upload")).content.decode()
+    page = client.get(reverse("registry:residents_import_upload")).content.decode()
     assert "<select" in page and place.other.name in page
-    response = client.post(reverse("registry:roster_upload"),
-                           {"community": place.community.pk, "file": _named(clean_roster()[0], "a.xlsx")})
+    response = client.post(reverse("registry:residents_import_upload"),
+                           {"community": place.community.pk, "file": _named(clean_register()[0], "a.xlsx")})
     assert response.status_code == 302
-    assert RosterUpload.objects.get().community == place.community
+    assert ResidentsImport.objects.get().community == place.community
 
 
 def test_it_discards_an_upload_and_deletes_its_file(place, client):
     client.force_login(place.users["carol"])
-    response = client.post(reverse("registry:roster_upload"), {"file": _named(clean_roster()[0], "a.xlsx")})
-    upload = RosterUpload.objects.get()
+    response = client.post(reverse("registry:residents_import_upload"), {"file": _named(clean_register()[0], "a.xlsx")})
+    upload = ResidentsImport.objects.get()
     client.post(response.url, {"discard": "1"})
     upload.refresh_from_db()
     assert upload.status == "discarded" and not upload.file
@@ -454,21 +460,21 @@ def _named(data: bytes, name: str):
 
 def test_it_writes_nothing_when_the_insert_fails_half_way(place, tmp_path, monkeypatch):
     """A person registered between the check and the insert: the whole import rolls back."""
-    data, ids = clean_roster()
+    data, ids = clean_register()
     path = tmp_path / "clean.xlsx"
     path.write_bytes(data)
-    real_check = roster.roster_check
+    real_check = residents_import.residents_check
 
     def check_that_misses_the_registry(rows, *, community):
         result = real_check(rows, community=community)
         result.people[-1].national_id = place.person_a.national_id  # as if registered meanwhile
         return result
 
-    monkeypatch.setattr(roster, "roster_check", check_that_misses_the_registry)
+    monkeypatch.setattr(residents_import, "residents_check", check_that_misses_the_registry)
     before = Person.objects.count()
 
-    with pytest.raises(roster.RosterRejected):
-        roster.roster_commit(upload_or_file=path, community=place.community, user=None)
+    with pytest.raises(residents_import.ResidentsImportRejected):
+        residents_import.residents_import_commit(upload_or_file=path, community=place.community, user=None)
 
     assert Person.objects.count() == before
     assert not Person.objects.filter(national_id=ids["good_id"]).exists()
@@ -490,7 +496,7 @@ def test_it_finds_headers_under_group_labels_and_never_swallows_a_data_row(place
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    rows = list(roster.roster_read(io.BytesIO(buffer.getvalue())))
+    rows = list(residents_import.residents_read(io.BytesIO(buffer.getvalue())))
 
     assert [(number, record["name"], record["room"]) for number, record in rows] == [(4, "郑一", "101")]
     assert "is_party_member" not in rows[0][1]
@@ -504,7 +510,7 @@ def test_it_accepts_a_birth_year_and_month_that_agree_with_the_id(place):
         for birth in ("1980.05", "1980年5月", dt.datetime(1980, 5, 1), "1980-05-17", dt.date(1980, 5, 17))
     ]
     for row in rows:
-        check = roster.roster_check([row], community=place.community)
+        check = residents_import.residents_check([row], community=place.community)
         assert not check.errors, (row, check.errors)
-    check = roster.roster_check([(4, {**rows[0][1], "birth_date": "1980.06"})], community=place.community)
+    check = residents_import.residents_check([(4, {**rows[0][1], "birth_date": "1980.06"})], community=place.community)
     assert [(e.row, e.field_label) for e in check.errors] == [(4, "出生日期")]

@@ -1,6 +1,6 @@
-"""Roster (花名册) pages: download the template, upload, preview the check, commit.
+"""Register (花名册) pages: download the template, upload, preview the check, commit.
 
-Only community admins (and superusers) use them. The work is in `roster.py`; these views
+Only community admins (and superusers) use them. The work is in `residents_import.py`; these views
 choose the community, pass the file and show the result.
 """
 
@@ -14,14 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from fangxian.core.scope import scope_of
+from fangxian.core.scope import Reach, scope_of
 
-from . import roster
-from .models import Community, RosterUpload
+from . import residents_import
+from .models import Community, ResidentsImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100
@@ -34,19 +33,17 @@ def _admin_scope(request):
 
 
 def _communities(scope):
-    if scope.is_superuser:
-        return Community.objects.all()
-    return Community.objects.filter(pk__in=scope.admin_community_ids)
+    return scope.communities(Community.objects.all(), Reach.RUN)
 
 
 def _uploads(scope):
-    return scope.filter(RosterUpload.objects.all(), for_write=True)
+    return scope.filter(ResidentsImport.objects.all(), for_write=True)
 
 
-class RosterUploadForm(forms.Form):
+class ResidentsImportForm(forms.Form):
     community = forms.ModelChoiceField(queryset=Community.objects.none(), label=gettext_lazy("Community"),
                                        empty_label=None)
-    file = forms.FileField(label=gettext_lazy("Roster file (.xlsx)"),
+    file = forms.FileField(label=gettext_lazy("Register file (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
 
     def __init__(self, *args, communities, **kwargs):
@@ -64,61 +61,61 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > roster.MAX_UPLOAD_BYTES:
+        if upload.size > residents_import.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB; split the roster into several files.")
-                % {"mb": roster.MAX_UPLOAD_BYTES // (1024 * 1024)}
+                _("The file is larger than %(mb)d MB; split the register into several files.")
+                % {"mb": residents_import.MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
 
 
 @login_required
-def roster_upload(request):
+def residents_import_upload(request):
     scope = _admin_scope(request)
     communities = list(_communities(scope).select_related("subdistrict"))
     if request.method == "POST":
-        form = RosterUploadForm(request.POST, request.FILES, communities=communities)
+        form = ResidentsImportForm(request.POST, request.FILES, communities=communities)
         if form.is_valid():
-            upload = roster.roster_upload_check(
+            upload = residents_import.residents_import_upload_check(
                 community=form.cleaned_data["community"],
                 user=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 original_name=form.cleaned_data["file"].name,
             )
-            return redirect("registry:roster_preview", pk=upload.pk)
+            return redirect("registry:residents_import_preview", pk=upload.pk)
     else:
-        form = RosterUploadForm(communities=communities)
+        form = ResidentsImportForm(communities=communities)
     recent = _uploads(scope).select_related("community", "uploaded_by")[:20]
-    return render(request, "registry/roster_upload.html", {
+    return render(request, "registry/residents_import_upload.html", {
         "form": form,
         "recent": recent,
         "many_communities": len(communities) > 1,
-        "columns": roster.ROSTER_COLUMNS,
+        "columns": residents_import.REGISTER_COLUMNS,
     })
 
 
 @login_required
-def roster_template(request):
+def residents_import_template(request):
     _admin_scope(request)
-    response = HttpResponse(roster.roster_template(), content_type=XLSX)
+    response = HttpResponse(residents_import.residents_import_template(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, "花名册模板.xlsx")
     return response
 
 
 @login_required
-def roster_preview(request, pk: int):
+def residents_import_preview(request, pk: int):
     scope = _admin_scope(request)
     upload = get_object_or_404(_uploads(scope).select_related("community", "uploaded_by"), pk=pk)
     if request.method == "POST" and "discard" in request.POST:
-        roster.roster_discard(upload=upload)
+        residents_import.residents_import_discard(upload=upload)
         messages.info(request, _("The upload was discarded and its file deleted."))
-        return redirect("registry:roster_upload")
+        return redirect("registry:residents_import_upload")
     page = Paginator(upload.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     committable = (
-        upload.status == RosterUpload.Status.CHECKED and upload.error_count == 0 and bool(upload.file)
+        upload.status == ResidentsImport.Status.CHECKED and upload.error_count == 0 and bool(upload.file)
         and upload.row_count > 0
     )
-    return render(request, "registry/roster_preview.html", {
+    return render(request, "registry/residents_import_preview.html", {
         "upload": upload,
         "page": page,
         "committable": committable,
@@ -128,17 +125,18 @@ def roster_preview(request, pk: int):
 
 @login_required
 @require_POST
-def roster_commit(request, pk: int):
+def residents_import_commit(request, pk: int):
     scope = _admin_scope(request)
     upload = get_object_or_404(_uploads(scope).select_related("community"), pk=pk)
-    if upload.status != RosterUpload.Status.CHECKED or upload.error_count:
-        messages.error(request, _("This roster cannot be imported: it has errors or was already handled."))
-        return redirect("registry:roster_preview", pk=upload.pk)
+    if upload.status != ResidentsImport.Status.CHECKED or upload.error_count:
+        messages.error(request, _("This register cannot be imported: it has errors or was already handled."))
+        return redirect("registry:residents_import_preview", pk=upload.pk)
     try:
-        count = roster.roster_commit(upload_or_file=upload, community=upload.community, user=request.user)
-    except roster.RosterRejected as exc:
+        count = residents_import.residents_import_commit(upload_or_file=upload, community=upload.community,
+                                                         user=request.user)
+    except residents_import.ResidentsImportRejected as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("registry:roster_preview", pk=upload.pk)
+        return redirect("registry:residents_import_preview", pk=upload.pk)
     messages.success(request, ngettext("%(count)d person imported.", "%(count)d people imported.", count)
                      % {"count": count})
-    return redirect("registry:roster_upload")
+    return redirect("registry:residents_import_upload")

@@ -1,13 +1,13 @@
-"""The roster (花名册): the Excel template, the import (read → check → commit) and the export.
+"""The register (花名册): the Excel template, the import (read → check → commit) and the export.
 
-One declaration, `ROSTER_COLUMNS`, drives all of it. The flow is:
+One declaration, `REGISTER_COLUMNS`, drives all of it. The flow is:
 
-    roster_read(file)                 → (excel row number, {column key: raw cell value}), ...
-    roster_check(rows, community=...) → RosterCheck(people, errors, row_count)
-    roster_commit(upload_or_file=...) → re-reads, re-checks, inserts all or nothing
+    residents_read(file)                 → (excel row number, {column key: raw cell value}), ...
+    residents_check(rows, community=...) → ResidentsCheck(people, errors, row_count)
+    residents_import_commit(upload_or_file=...) → re-reads, re-checks, inserts all or nothing
 
-The page (`roster_views`) and the command line (`fangxian import residents`) both call
-`roster_check`, so they report the same errors with the same words.
+The page (`residents_import_views`) and the command line (`fangxian import residents`) both call
+`residents_check`, so they report the same errors with the same words.
 
 What arrives from community offices is messy: a title row and merged cells above the
 header, full-width digits and spaces, a lowercase x, ID numbers that Excel turned into
@@ -28,6 +28,7 @@ import functools
 import io
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, NamedTuple
 
@@ -37,25 +38,33 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.services import audit_record
 from fangxian.core.validators import (
     fold_width,
     id_birth_date,
+    id_check_char,
     id_sex,
     normalise_mobile,
     normalise_name,
     normalise_national_id,
 )
 
-from .models import PERSON_TAGS, Community, Dwelling, Person, RosterUpload
+from . import person_rules
+from .models import PERSON_TAGS, Community, Dwelling, Person, ResidentsImport
 
 # --------------------------------------------------------------------------------------
 # The columns
 # --------------------------------------------------------------------------------------
 
-# The vocabulary of the roster, fixed Chinese (it is the file format).
+# The vocabulary of the register, fixed Chinese (it is the file format).
 KIND_VALUES = {
     "户籍": Person.Kind.REGISTERED,
     "常住": Person.Kind.PERMANENT,
@@ -102,7 +111,7 @@ class Column:
         return self.header
 
 
-ROSTER_COLUMNS: tuple[Column, ...] = (
+REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", gettext_lazy("Name"), True, ("姓 名", "名字", "居民姓名", "人员姓名"), "name", 12),
     Column("sex", "性别", gettext_lazy("Sex"), False, (), "sex", 6),
     Column("birth_date", "出生日期", gettext_lazy("Birth date"), False,
@@ -112,7 +121,8 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("phone", "手机号", gettext_lazy("Mobile"), False,
            ("手机", "手机号码", "联系电话", "联系方式", "电话", "电话号码"), "phone", 15),
     Column("kind", "人员类型", gettext_lazy("Kind"), True, ("人员类别", "类型", "居住类型", "人口类型"), "kind", 10),
-    Column("estate", "小区", gettext_lazy("Estate"), True, ("小区名称", "小区/城中村", "城中村", "小区(城中村)"), "text", 14),
+    Column("estate", "小区", gettext_lazy("Estate"), True,
+           ("小区名称", "小区/城中村", "城中村", "小区(城中村)"), "text", 14),
     Column("building", "楼栋", gettext_lazy("Building"), True, ("楼栋号", "栋号", "楼号", "栋"), "text", 8),
     Column("room", "房号", gettext_lazy("Room"), True, ("房间号", "房号/门牌号", "门牌号", "房屋号"), "text", 8),
     *(
@@ -122,8 +132,8 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("no_smartphone", "无智能手机", gettext_lazy("No smartphone"), False,
            ("没有智能手机", "无智能手机(是/否)"), "yesno", 12),
 )
-COLUMNS_BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
-COLUMN_ORDER = {c.key: i for i, c in enumerate(ROSTER_COLUMNS)}
+COLUMNS_BY_KEY = {c.key: c for c in REGISTER_COLUMNS}
+COLUMN_ORDER = {c.key: i for i, c in enumerate(REGISTER_COLUMNS)}
 TAG_FIELDS = tuple(name for name, _label in PERSON_TAGS)
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the first rows
@@ -154,7 +164,7 @@ def _header_key(text: object) -> str:
 def _header_map() -> dict[str, str]:
     """Every accepted header (Chinese, English, aliases, translations) → column key."""
     found: dict[str, str] = {}
-    for column in ROSTER_COLUMNS:
+    for column in REGISTER_COLUMNS:
         names = [column.header, *column.aliases]
         if column.type == "yesno":
             names += ["是否" + name for name in names]
@@ -181,8 +191,8 @@ class RowError(NamedTuple):
         return {"row": self.row, "field": self.field_label, "key": self.field, "message": self.message}
 
 
-class RosterFileError(Exception):
-    """The file cannot be read as a roster at all (not .xlsx, no header row, columns missing)."""
+class ResidentsFileError(Exception):
+    """The file cannot be read as a register at all (not .xlsx, no header row, columns missing)."""
 
     def __init__(self, errors: list[RowError]):
         super().__init__("; ".join(e.message for e in errors))
@@ -190,7 +200,7 @@ class RosterFileError(Exception):
 
 
 @dataclass
-class RosterCheck:
+class ResidentsCheck:
     people: list[Person] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     row_count: int = 0
@@ -204,11 +214,11 @@ class RosterCheck:
         return len({e.row for e in self.errors})
 
 
-class RosterRejected(ValidationError):
-    """roster_commit refused: the check found errors (in `.check.errors`); nothing was written."""
+class ResidentsImportRejected(ValidationError):
+    """residents_import_commit refused: the check found errors (in `.check.errors`); nothing was written."""
 
-    def __init__(self, check: RosterCheck, message: str | None = None):
-        super().__init__(message or _("The roster has errors; nothing was imported."))
+    def __init__(self, check: ResidentsCheck, message: str | None = None):
+        super().__init__(message or _("The register has errors; nothing was imported."))
         self.check = check
 
 
@@ -222,17 +232,12 @@ def _is_blank(value: object) -> bool:
 
 
 def _open_workbook(fileobj):
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         if hasattr(fileobj, "seek"):
             fileobj.seek(0)
         return load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise RosterFileError([RowError(0, "", _(
+        raise ResidentsFileError([RowError(0, "", _(
             "This file is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as "
             "“Excel Workbook (*.xlsx)”, then upload it again."
         ))]) from None
@@ -298,10 +303,10 @@ def _find_header(first_rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
     return bottom, columns
 
 
-def roster_read(fileobj) -> Iterator[tuple[int, dict]]:
-    """The data rows of a roster workbook: (Excel row number, {column key: cell value}).
+def residents_read(fileobj) -> Iterator[tuple[int, dict]]:
+    """The data rows of a register workbook: (Excel row number, {column key: cell value}).
 
-    Raises RosterFileError (when iterated) if the file is not a workbook, has no header
+    Raises ResidentsFileError (when iterated) if the file is not a workbook, has no header
     row in its first rows, or lacks a required column. Blank lines and the template's
     example row are skipped.
     """
@@ -324,9 +329,9 @@ def roster_read(fileobj) -> Iterator[tuple[int, dict]]:
             header_index, columns = header
             header_row = header_index + 1
             present = set(columns.values())
-            missing = [c for c in ROSTER_COLUMNS if c.required and c.key not in present]
+            missing = [c for c in REGISTER_COLUMNS if c.required and c.key not in present]
             if missing:
-                raise RosterFileError([
+                raise ResidentsFileError([
                     RowError(header_row, c.label, _("This required column is missing from the header row."), c.key)
                     for c in missing
                 ])
@@ -347,10 +352,10 @@ def roster_read(fileobj) -> Iterator[tuple[int, dict]]:
                     continue
                 yield number, record
             return
-        raise RosterFileError([RowError(0, "", _(
-            "No header row was found in the first %(count)d rows. The roster needs a row of column "
+        raise ResidentsFileError([RowError(0, "", _(
+            "No header row was found in the first %(count)d rows. The register needs a row of column "
             "names such as %(columns)s; download the template to see them."
-        ) % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in ROSTER_COLUMNS if c.required)})])
+        ) % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in REGISTER_COLUMNS if c.required)})])
     finally:
         workbook.close()
 
@@ -383,8 +388,6 @@ def _parse_date(value: object) -> dt.date:
         number = int(value)
         if 18000101 <= number <= 29991231:  # 19800517 typed as a number
             return dt.date(number // 10000, number // 100 % 100, number % 100)
-        from openpyxl.utils.datetime import from_excel
-
         return from_excel(value).date()  # a date cell without a date format: a serial number
     text = _text(value)
     match = DATE_RE.match(text)
@@ -436,17 +439,17 @@ def _dwelling_index(community: Community):
     return estates, buildings, dwellings
 
 
-def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> RosterCheck:
+def residents_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> ResidentsCheck:
     """Check every row and field; return the unsaved people and every error found.
 
     Queries: one for the community's dwellings (and two small ones for its estates and
     buildings), then one per 900 ID numbers against the subdistrict's registry.
     """
-    result = RosterCheck()
+    result = ResidentsCheck()
     errors = result.errors
     estates, buildings, dwellings = _dwelling_index(community)
     first_row_of_id: dict[str, int] = {}
-    label = {c.key: c.label for c in ROSTER_COLUMNS}
+    label = {c.key: c.label for c in REGISTER_COLUMNS}
     required_msg = _("This value is required.")
     kind_choices = "、".join(KIND_VALUES)
     subdistrict_id, community_id = community.subdistrict_id, community.pk
@@ -519,18 +522,17 @@ def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> R
                     error(number, "sex", _("Use %(male)s or %(female)s, not “%(value)s”.")
                           % {"male": MALE, "female": FEMALE, "value": _text(raw)})
                     bad = True
-                elif sex and given != sex:
-                    error(number, "sex", _("The sex does not match the ID number, which says %(sex)s.")
-                          % {"sex": MALE if sex == "M" else FEMALE})
+                elif sex and (fault := person_rules.sex_fault(national_id, given, male=MALE, female=FEMALE)):
+                    error(number, "sex", fault)
                     bad = True
             birth_date = id_birth_date(national_id) if national_id else None
             raw = get("birth_date")
             month = MONTH_RE.match(_text(raw)) if isinstance(raw, str) else None
             if month:  # a year and a month only: they must agree with the ID number's
-                if birth_date and (birth_date.year, birth_date.month) != tuple(map(int, month.groups())):
-                    error(number, "birth_date", _(
-                        "The birth date does not match the ID number, which says %(date)s."
-                    ) % {"date": birth_date.isoformat()})
+                year_month = (int(month.group(1)), int(month.group(2)))
+                if birth_date and (fault := person_rules.birth_date_fault(national_id, birth_date,
+                                                                          month_given=year_month)):
+                    error(number, "birth_date", fault)
                     bad = True
             elif not _is_blank(raw):
                 try:
@@ -540,15 +542,8 @@ def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> R
                           % {"value": _text(raw)})
                     bad = True
                 else:
-                    # Excel turns a typed 1980-05 (出生年月) into 1 May 1980: a month agrees too.
-                    month_only = (
-                        given_date.day == 1 and birth_date is not None
-                        and (given_date.year, given_date.month) == (birth_date.year, birth_date.month)
-                    )
-                    if birth_date and given_date != birth_date and not month_only:
-                        error(number, "birth_date", _(
-                            "The birth date does not match the ID number, which says %(date)s."
-                        ) % {"date": birth_date.isoformat()})
+                    if birth_date and (fault := person_rules.birth_date_fault(national_id, given_date)):
+                        error(number, "birth_date", fault)
                         bad = True
 
             # Mobile
@@ -634,7 +629,7 @@ def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> R
                     kind=kind,
                     **flags,
                 ))
-    except RosterFileError as exc:
+    except ResidentsFileError as exc:
         errors.extend(exc.errors)
         result.people.clear()
         return result
@@ -647,18 +642,14 @@ def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> R
             "national_id", "community_id"
         )
         for national_id, in_community in found:
-            message = (
-                _("This person is already in the registry of this community.")
-                if in_community == community_id
-                else _("This person is already in the registry of another community of the subdistrict.")
-            )
-            error(first_row_of_id[national_id], "national_id", message)
+            error(first_row_of_id[national_id], "national_id",
+                  person_rules.already_registered(same_community=in_community == community_id))
     if errors:
         bad_rows = {e.row for e in errors}
         result.people = [p for p in result.people if first_row_of_id.get(p.national_id) not in bad_rows]
         errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.field, -1)))
     elif result.row_count == 0:
-        errors.append(RowError(0, "", _("The roster has no rows of people.")))
+        errors.append(RowError(0, "", _("The register has no rows of people.")))
     return result
 
 
@@ -668,10 +659,10 @@ def roster_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> R
 
 
 def _open_source(source):
-    """A readable binary file for a RosterUpload, a Django File, a path or a file object."""
-    if isinstance(source, RosterUpload):
+    """A readable binary file for a ResidentsImport, a Django File, a path or a file object."""
+    if isinstance(source, ResidentsImport):
         if not source.file:
-            raise RosterFileError([RowError(0, "", _("The uploaded file is no longer kept; upload it again."))])
+            raise ResidentsFileError([RowError(0, "", _("The uploaded file is no longer kept; upload it again."))])
         source.file.open("rb")
         return source.file
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
@@ -679,32 +670,32 @@ def _open_source(source):
     return source
 
 
-def roster_check_file(source, *, community: Community) -> RosterCheck:
-    """Read and check a roster from an upload, a path or a file object."""
+def residents_check_file(source, *, community: Community) -> ResidentsCheck:
+    """Read and check a register from an upload, a path or a file object."""
     try:
         handle = _open_source(source)
-    except RosterFileError as exc:
-        return RosterCheck(errors=list(exc.errors))
+    except ResidentsFileError as exc:
+        return ResidentsCheck(errors=list(exc.errors))
     try:
-        return roster_check(roster_read(handle), community=community)
+        return residents_check(residents_read(handle), community=community)
     finally:
         if handle is not source:
             handle.close()
 
 
-def roster_upload_check(
+def residents_import_upload_check(
     *, community: Community, user, uploaded_file: IO[bytes], original_name: str = ""
-) -> RosterUpload:
-    """Store an uploaded roster, check it and record the result for the preview.
+) -> ResidentsImport:
+    """Store an uploaded register, check it and record the result for the preview.
 
     A file with errors can never be committed, so it is deleted at once (it holds
     personal data); its errors stay for the preview.
     """
-    name = original_name or getattr(uploaded_file, "name", "") or "roster.xlsx"
-    upload = RosterUpload(community=community, uploaded_by=user if getattr(user, "pk", None) else None,
+    name = original_name or getattr(uploaded_file, "name", "") or "residents_import.xlsx"
+    upload = ResidentsImport(community=community, uploaded_by=user if getattr(user, "pk", None) else None,
                           original_name=str(name)[-200:])
     upload.file.save(f"{uuid.uuid4().hex}.xlsx", File(uploaded_file), save=False)
-    check = roster_check_file(upload, community=community)
+    check = residents_check_file(upload, community=community)
     _record_check(upload, check)
     if check.errors:
         upload.file.delete(save=False)
@@ -712,68 +703,68 @@ def roster_upload_check(
     return upload
 
 
-def _record_check(upload: RosterUpload, check: RosterCheck) -> None:
+def _record_check(upload: ResidentsImport, check: ResidentsCheck) -> None:
     upload.row_count = check.row_count
     upload.error_count = len(check.errors)
     upload.errors = [e.as_dict() for e in check.errors[:ERRORS_KEPT]]
 
 
-def roster_commit(*, upload_or_file, community: Community, user) -> int:
-    """Re-read and re-check the roster, then insert every person in one transaction.
+def residents_import_commit(*, upload_or_file, community: Community, user) -> int:
+    """Re-read and re-check the register, then insert every person in one transaction.
 
-    Refuses (RosterRejected, nothing written) if any row is bad. Given a RosterUpload, it
+    Refuses (ResidentsImportRejected, nothing written) if any row is bad. Given a ResidentsImport, it
     must still be `checked` and error-free; it becomes `committed` and its file is deleted.
     Returns the number of people imported.
     """
-    upload = upload_or_file if isinstance(upload_or_file, RosterUpload) else None
+    upload = upload_or_file if isinstance(upload_or_file, ResidentsImport) else None
     if upload is not None:
         if upload.community_id != community.pk:
             raise ValueError("the upload belongs to another community")
-        if upload.status != RosterUpload.Status.CHECKED or upload.error_count:
-            raise RosterRejected(
-                RosterCheck(), _("This roster cannot be imported: it has errors or was already handled.")
+        if upload.status != ResidentsImport.Status.CHECKED or upload.error_count:
+            raise ResidentsImportRejected(
+                ResidentsCheck(), _("This register cannot be imported: it has errors or was already handled.")
             )
-    check = roster_check_file(upload_or_file, community=community)
+    check = residents_check_file(upload_or_file, community=community)
     if not check.ok:
         if upload is not None:
             _record_check(upload, check)
             upload.save(update_fields=["row_count", "error_count", "errors"])
             _delete_file(upload)
-        raise RosterRejected(check)
+        raise ResidentsImportRejected(check)
     try:
         with transaction.atomic():
             if upload is not None:
                 # A second click, or a second office worker: only one commit of an upload.
-                fresh = RosterUpload.objects.select_for_update().get(pk=upload.pk)
-                if fresh.status != RosterUpload.Status.CHECKED:
-                    raise RosterRejected(RosterCheck(), _("This roster was already imported."))
+                fresh = ResidentsImport.objects.select_for_update().get(pk=upload.pk)
+                if fresh.status != ResidentsImport.Status.CHECKED:
+                    raise ResidentsImportRejected(ResidentsCheck(), _("This register was already imported."))
             Person.objects.bulk_create(check.people, batch_size=BATCH_SIZE)
             count = len(check.people)
             if upload is not None:
-                upload.status = RosterUpload.Status.COMMITTED
+                upload.status = ResidentsImport.Status.COMMITTED
                 upload.committed_at = timezone.now()
                 upload.row_count = check.row_count
                 upload.save(update_fields=["status", "committed_at", "row_count"])
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.IMPORT,
-                target_type=RosterUpload._meta.label if upload is not None else Person._meta.label,
+                target_type=ResidentsImport._meta.label if upload is not None else Person._meta.label,
                 target_id=upload.pk if upload is not None else "",
                 community_id=community.pk,
                 detail=f"{count} people",
             )
     except IntegrityError:
         # Someone registered one of these people between the check and the insert.
-        raise RosterRejected(check, _(
-            "Some of these people were registered while the roster was being imported; nothing "
-            "was imported. Upload the roster again to see which."
+        raise ResidentsImportRejected(check, _(
+            "Some of these people were registered while the register was being imported; nothing "
+            "was imported. Upload the register again to see which."
         )) from None
     if upload is not None:
         _delete_file(upload)
     return count
 
 
-def _delete_file(upload: RosterUpload) -> None:
+def _delete_file(upload: ResidentsImport) -> None:
     """Delete an upload's stored file (personal data) and forget its name."""
     if upload.file:
         upload.file.close()
@@ -781,20 +772,21 @@ def _delete_file(upload: RosterUpload) -> None:
         upload.save(update_fields=["file"])
 
 
-def roster_discard(*, upload: RosterUpload) -> None:
+def residents_import_discard(*, upload: ResidentsImport) -> None:
     """Abandon a checked upload: its file (personal data) is deleted."""
-    if upload.status == RosterUpload.Status.CHECKED:
-        upload.status = RosterUpload.Status.DISCARDED
+    if upload.status == ResidentsImport.Status.CHECKED:
+        upload.status = ResidentsImport.Status.DISCARDED
         upload.save(update_fields=["status"])
     _delete_file(upload)
 
 
-def roster_discard_stale(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+def residents_import_discard_stale(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     """Discard checked uploads nobody committed: their files hold personal data. For the worker."""
-    stale = RosterUpload.objects.filter(status=RosterUpload.Status.CHECKED, created_at__lt=timezone.now() - older_than)
+    stale = ResidentsImport.objects.filter(status=ResidentsImport.Status.CHECKED,
+                                           created_at__lt=timezone.now() - older_than)
     count = 0
     for upload in stale:
-        roster_discard(upload=upload)
+        residents_import_discard(upload=upload)
         count += 1
     return count
 
@@ -826,23 +818,15 @@ INSTRUCTIONS = (
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index + 1)
 
 
-def roster_template() -> bytes:
+def residents_import_template() -> bytes:
     """The .xlsx template: a title row, the header row, an example row, dropdowns, instructions."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from fangxian.core.validators import id_check_char
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"
-    last = _column_letter(len(ROSTER_COLUMNS) - 1)
+    last = _column_letter(len(REGISTER_COLUMNS) - 1)
 
     sheet["A1"] = "居民花名册（填写说明见“填写说明”工作表；带 * 的列必填）"
     sheet["A1"].font = Font(bold=True, size=14)
@@ -859,7 +843,7 @@ def roster_template() -> bytes:
         **{name: NO for name in TAG_FIELDS},
     }
     example_font = Font(italic=True, color="808080")
-    for index, column in enumerate(ROSTER_COLUMNS):
+    for index, column in enumerate(REGISTER_COLUMNS):
         letter = _column_letter(index)
         cell = sheet.cell(row=2, column=index + 1, value=column.header + ("*" if column.required else ""))
         cell.font = Font(bold=True, color="B3261E" if column.required else "000000")
@@ -915,7 +899,7 @@ def roster_template() -> bytes:
         "building": "与系统中的楼栋名称一致",
         "room": "与系统中的房号一致",
     }
-    for column in ROSTER_COLUMNS:
+    for column in REGISTER_COLUMNS:
         row += 1
         notes.cell(row=row, column=1, value=column.header)
         notes.cell(row=row, column=2, value="必填" if column.required else "选填")
@@ -928,13 +912,11 @@ def roster_template() -> bytes:
 
 def people_export(queryset) -> bytes:
     """The given (already scoped and filtered) people as .xlsx, ID numbers and phones masked."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
-    for index, column in enumerate(ROSTER_COLUMNS):
+    for index, column in enumerate(REGISTER_COLUMNS):
         sheet.column_dimensions[_column_letter(index)].width = column.width
-    sheet.append([c.header for c in ROSTER_COLUMNS])
+    sheet.append([c.header for c in REGISTER_COLUMNS])
     people = queryset.select_related("dwelling__building__estate")
     for person in people.iterator(chunk_size=2000):
         dwelling = person.dwelling
