@@ -1,4 +1,8 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from fangxian.accounts.models import Role
 from tests.factories import (
@@ -47,3 +51,15 @@ def two_grids(db):
         building_a=building_a, building_b=building_b, person_a=person_a, person_b=person_b,
         outsider=outsider, users=users,
     ))
+
+
+# A fixed moment for tests whose answers depend on the time: a weekday morning in Shenzhen,
+# far from midnight, so that "today" and "in an hour" never cross a day whatever hour CI runs.
+FROZEN_AT = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands at FROZEN_AT and ticks on from there (durations still pass)."""
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller

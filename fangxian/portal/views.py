@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from fangxian.core import plugins
 from fangxian.core.scope import scope_of
 
+from .context_processors import menu_items
+
 
 @login_required
 def home(request):
@@ -27,5 +29,5 @@ def home(request):
         "tiles": tiles,
         # The day's duties (the daily report or one's part of it, the dashboard, reporting an
         # incident) are menu entries marked `today`.
-        "today_links": [(item.label, item.url) for item in plugins.menu_items(scope) if item.today],
+        "today_links": [(item.label, item.url) for item in menu_items(request) if item.today],
     })

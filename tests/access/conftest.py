@@ -11,6 +11,12 @@ from fangxian.core.scope import Scope
 from fangxian.registry.models import Entrance
 
 
+@pytest.fixture(autouse=True)
+def _at_a_fixed_moment(frozen_clock):
+    """Passes, keys, bundles and scans are dated: every closed-management test runs at one
+    moment (tests/conftest.py FROZEN_AT), whatever the hour CI runs at."""
+
+
 def make_checkpoint(estate, name="东门") -> Checkpoint:
     entrance = Entrance.objects.create(estate=estate, name=name)
     return Checkpoint.objects.create(entrance=entrance, community=estate.community, name=f"{estate.name}{name}")

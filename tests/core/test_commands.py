@@ -50,7 +50,8 @@ def test_it_serves_with_gunicorn_not_runserver(tmp_path):
     assert "gunicorn" in output.lower()
 
 
-def test_it_discards_residents_imports_nobody_imported_within_a_day(transactional_db, two_grids, settings, tmp_path):
+def test_it_discards_residents_imports_nobody_imported_within_a_day(transactional_db, two_grids, settings, tmp_path,
+                                                                   frozen_clock):
     # transactional_db: the worker closes connections it finds inside a transaction, as
     # the test case's own transaction would be on PostgreSQL.
     settings.MEDIA_ROOT = tmp_path

@@ -9,7 +9,7 @@ from django.utils import timezone
 from fangxian.access.models import Rule, RuleKey
 from fangxian.core.dated import in_force, in_force_among
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_it_picks_the_latest_started_row_and_the_later_of_two_at_the_same_moment():
