@@ -44,7 +44,9 @@ def test_it_reports_on_a_phone_and_the_admin_assigns_and_closes(live_server, cas
     phone.wait_for_selector(".messages .success")
     incident = Incident.objects.get()
     assert incident.reported_by == cast.users["alice"] and incident.urgency == "critical" and incident.photo
-    assert phone.locator(".incident-photo img").evaluate("img => img.naturalWidth") == 1
+    # The page is shown before its photo has arrived: wait for the image to decode (a broken
+    # image rejects), then read its size.
+    assert phone.locator(".incident-photo img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 1
     shot(phone, "phone-incident-reported")
     phone.goto(live_server.url + reverse("incidents:list"))
     assert phone.locator("table.incident-list tbody tr").count() == 1
