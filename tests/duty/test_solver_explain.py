@@ -1,6 +1,7 @@
 """When the rules cannot all hold: the best roster that breaks least, and why each slot is short."""
 
-from fangxian.duty.solver import ShiftType, Slot, Staff
+from fangxian.duty.solver import Assignment, ShiftType, Slot, Staff
+from fangxian.duty.solver.explain import shortfall_for
 from tests.duty.conftest import quick_solve, tiny_problem
 
 NIGHT = ShiftType(id="N", minutes=480, night=True)
@@ -53,3 +54,25 @@ def test_it_breaks_as_little_as_possible():
     result = quick_solve(tiny_problem(slots=slots, staff=staff))
     assert len(result.assignments) == 3
     assert sum(s.missing for s in result.shortfalls) == 1
+
+
+def test_it_says_the_search_ran_out_of_time_when_someone_free_could_be_added():
+    slot = Slot(day=0, post="", shift="D", minimum=1, leader_required=True)
+    problem = tiny_problem(days=1, slots=[slot], staff=["A", Staff(id="L", leader=True)])
+    short = shortfall_for(problem, slot, "minimum", 1, assignments=[])
+    assert (short.reason, short.blocked) == ("out_of_time", ())
+    assert shortfall_for(problem, slot, "leader", 1, assignments=[]).reason == "out_of_time"
+    # Only the leader counts for the leader: busy on the other post, the leader cannot be added freely.
+    other = Slot(day=0, post="2", shift="D")
+    busy = tiny_problem(days=1, slots=[slot, other], staff=["A", Staff(id="L", leader=True)])
+    short = shortfall_for(busy, slot, "leader", 1, assignments=[Assignment("L", 0, "2", "D")])
+    assert (short.reason, short.blocked) == ("used_elsewhere", (("one_shift_a_day", 1),))
+
+
+def test_it_names_the_limit_that_stops_every_candidate():
+    slots = [Slot(day=d, post="", shift="D", minimum=1) for d in range(3)]
+    staff = [Staff(id=p, max_total_shifts=1) for p in "AB"]
+    result = quick_solve(tiny_problem(days=3, slots=slots, staff=staff))
+    [short] = result.shortfalls
+    assert short.reason == "used_elsewhere"
+    assert short.blocked == (("max_total_shifts", 2),)

@@ -9,12 +9,21 @@ w[p, d] = "p works on day d" (the sum of p's x that day, at most 1):
   as days off, as the benchmark's README says: a run of shifts touching either end must still
   reach the minimum length. (The literature's best known values seem to exempt such runs:
   with them exempt, Instance2 reaches its best known 828; as written, its proven optimum is 833.)
+  With `Problem.history` the days it knows are worked or off as it says (see `_consecutive`),
+  and its day -1 forbids the shifts that may not follow it on day 0;
+- `Problem.fixed` days are hard: that very shift (its variable made even where the person's data
+  now forbids it: the past is given) or none;
+- rules.py checks every hard rule as this model says it (the solver's tests hold them to it);
 - minimum cover and the leader on duty as elastic constraints whose slack costs `BIG`
   per missing person, so an impossible problem still yields the roster that breaks least;
   that part is reported as `Shortfall`s, never in `Result.objective`;
 - the soft rules as a weighted sum, its terms kept per rule for `Result.penalties`; re-planning
-  pays `weights.change` per (person, day) whose published assignment is changed, removed, or
-  newly given on a published day off.
+  (`previous` and `weights.change`) is lexicographic: missing people (`BIG`), then the (person,
+  day) pairs whose published assignment is changed, removed or newly given on a published day
+  off (each weighted above all the other soft rules together), then the other soft rules.
+  `Result.penalties["change"]` and `Progress.objective` count a change at `weights.change`;
+  `Result.changes` is their number. `solve` starts a re-plan from the published roster
+  (`_replan_start`).
 
 `solve` runs a first roster, CP-SAT on the whole model, then a large-neighbourhood search of
 our own (see its docstring).
@@ -23,7 +32,6 @@ our own (see its docstring).
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
 from collections import defaultdict
@@ -33,6 +41,8 @@ from ortools.sat.python import cp_model
 
 from .explain import may_work, shortfall_for
 from .problem import Assignment, Problem, Progress, Result, Slot
+from .rules import Roster, check, history_start
+from .search import search as neighbourhood_search
 
 # Soft rules as named in Result.penalties.
 RULES = ("cover_under", "cover_over", "request_on", "request_off", "elderly_on_night", "not_young_on_night",
@@ -49,6 +59,28 @@ class Built:
     constants: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     big: int = 1
     person: dict[int, list] = field(default_factory=lambda: defaultdict(list))  # i → [(key, x)]
+    change_weight: int = 0  # re-planning: the model's weight of one change (above every other soft rule)
+    change_unit: int = 0  # weights.change: what one change is reported to cost
+
+    def changes(self, values: list[int]) -> int:
+        """(person, day) pairs changed from the published roster in this solution."""
+        if not self.change_weight:
+            return 0
+        paid = self.constants.get("change", 0) + sum(c * values[v.Index()] for c, v in self.terms.get("change", []))
+        return paid // self.change_weight
+
+    def soft(self, values: list[int]) -> int:
+        """The soft penalty as reported (a change at weights.change), without missing people."""
+        total = sum(self.constants.values()) + sum(c * values[v.Index()] for ts in self.terms.values() for c, v in ts)
+        return total - self.changes(values) * (self.change_weight - self.change_unit)
+
+    def reported_bound(self, bound: float, missing: int) -> float:
+        """A lower bound on the reported soft penalty from one on the model's objective."""
+        bound -= self.big * missing
+        if not self.change_weight:
+            return max(0.0, bound)
+        others = self.change_weight - 1  # the other soft rules never cost more
+        return float(max(0, -(-(bound - others) // self.change_weight)) * self.change_unit)
 
 
 def _weekend_of(problem: Problem, day: int) -> int | None:
@@ -69,6 +101,13 @@ def build(problem: Problem) -> Built:
         for key, slot in slots.items():
             if 0 <= slot.day < days and slot.shift in shift_of and may_work(problem, p, slot):
                 x[(i,) + key] = m.NewBoolVar(f"x{i}_{slot.day}_{slot.post}_{slot.shift}")
+    # A fixed assignment (the past, a started shift) is given, whatever the person's data says now.
+    fixed = {}
+    for (sid, d), value in problem.fixed.items():
+        if sid in index and 0 <= d < days:
+            fixed[(index[sid], d)] = value
+            if value is not None and value[1] in shift_of and (index[sid], d) + tuple(value) not in x:
+                x[(index[sid], d) + tuple(value)] = m.NewBoolVar(f"x{index[sid]}_{d}_{value[0]}_{value[1]}")
 
     by_day = defaultdict(list)  # (i, d) → vars
     by_shift = defaultdict(list)  # (i, d, shift) → vars
@@ -91,6 +130,18 @@ def build(problem: Problem) -> Built:
                 w = m.NewBoolVar(f"w{i}_{d}")
                 m.Add(sum(vs) == w)
                 work[(i, d)] = w
+
+    # Fixed days: that very shift, or none.
+    for (i, d, post, sh), v in x.items():
+        if (i, d) in fixed:
+            value = fixed[(i, d)]
+            m.Add(v == int(value is not None and (post, sh) == tuple(value)))
+    # Rest across the boundary: the history's last day forbids some shifts on day 0.
+    for i, p in enumerate(staff):
+        kind = shift_of.get(problem.history.get((p.id, -1)))
+        for b in kind.forbidden_next if kind else ():
+            for v in by_shift.get((i, 0, b), []):
+                m.Add(v == 0)
 
     built = Built(model=m, x=x, work=work, shortfall_terms=[])
     for key, v in x.items():
@@ -119,6 +170,7 @@ def build(problem: Problem) -> Built:
             m.Add(total - over <= slot.target)
             terms["cover_over"].append((slot.weight_over, over))
 
+    start = history_start(problem)
     for i, p in enumerate(staff):
         w = [work[(i, d)] for d in range(days)]
         lits = [v for v in w if not isinstance(v, int)]
@@ -147,32 +199,7 @@ def build(problem: Problem) -> Built:
             m.Add(minutes <= p.max_minutes)
         if p.min_minutes > 0:
             m.Add(minutes >= p.min_minutes)
-        # Consecutive days, as forbidden sequences over w (outside the horizon: days off).
-        if p.max_consecutive is not None and p.max_consecutive < days:
-            k = p.max_consecutive
-            for d in range(days - k):
-                window = [v for v in w[d:d + k + 1] if not isinstance(v, int)]
-                if len(window) == k + 1:
-                    m.AddBoolOr([v.Not() for v in window])
-        for length in range(1, p.min_consecutive):
-            # off, `length` days on, off: forbidden.
-            for d in range(0, days - length + 1):
-                block = w[d:d + length]
-                if any(isinstance(v, int) for v in block):
-                    continue  # a day that cannot be worked: the block cannot be all worked
-                clause = [v.Not() for v in block]
-                for edge in (d - 1, d + length):
-                    if 0 <= edge < days and not isinstance(w[edge], int):
-                        clause.append(w[edge])
-                m.AddBoolOr(clause)
-        for length in range(1, p.min_consecutive_off):
-            # on, `length` days off, on: forbidden (before/after the horizon is off, so never there).
-            for d in range(1, days - length):
-                before, after = w[d - 1], w[d + length]
-                if isinstance(before, int) or isinstance(after, int):
-                    continue
-                clause = [before.Not(), after.Not()] + [v for v in w[d:d + length] if not isinstance(v, int)]
-                m.AddBoolOr(clause)
+        _consecutive(m, p, w, [int((p.id, d) in problem.history) for d in range(start, 0)], start)
         # Weekends.
         if p.max_weekends is not None:
             weekends = defaultdict(list)
@@ -200,6 +227,52 @@ def build(problem: Problem) -> Built:
     objective += [built.big * v for _, _, v in built.shortfall_terms]
     m.Minimize(sum(objective) + sum(built.constants.values()))
     return built
+
+
+def _consecutive(m: cp_model.CpModel, p, w: list, history: list[int], start: int) -> None:
+    """Consecutive-day rules as forbidden sequences over "works that day", on the timeline from
+    the history's first day (`start` ≤ 0; `history` its days, 1 = worked) to the period's last;
+    outside it, days off (the benchmark's README). Only sequences that hold a day of the period
+    count, and a short run lying entirely in the history never forces work (rules.py says the same).
+    """
+    days = len(w)
+    line = history + w  # position n is day n + start; ints are constants
+
+    def at(day):
+        return line[day - start] if start <= day < days else 0
+
+    def lits(vs):
+        return [v for v in vs if not isinstance(v, int)]
+
+    def has(vs, value):  # a constant among them (`in` would compare the variables)
+        return any(isinstance(v, int) and v == value for v in vs)
+
+    if p.max_consecutive is not None:
+        k = p.max_consecutive
+        for d in range(max(start, -k), days - k):
+            window = [at(e) for e in range(d, d + k + 1)]
+            if not has(window, 0) and lits(window):
+                m.AddBoolOr([v.Not() for v in lits(window)])
+    for length in range(1, p.min_consecutive):
+        # off, `length` days on, off: forbidden.
+        for d in range(max(start, 1 - length), days - length + 1):
+            block = [at(e) for e in range(d, d + length)]
+            if has(block, 0):
+                continue  # a day that cannot be worked: the block cannot be all worked
+            edges = [at(d - 1), at(d + length)]
+            if has(edges, 1):
+                continue
+            m.AddBoolOr([v.Not() for v in lits(block)] + lits(edges))
+    for length in range(1, p.min_consecutive_off):
+        # on, `length` days off, on: forbidden (before the timeline and after the period: off, so never there).
+        for d in range(max(start + 1, -length), days - length):
+            before, after = at(d - 1), at(d + length)
+            block = [at(e) for e in range(d, d + length)]
+            if has((before, after), 0) or has(block, 1):
+                continue
+            clause = [v.Not() for v in lits([before, after])] + lits(block)
+            if clause:
+                m.AddBoolOr(clause)
 
 
 def _upper(v) -> int:
@@ -272,13 +345,13 @@ def _soft_rules(problem: Problem, built: Built, by_slot: dict, index: dict[str, 
         terms[rule].append((weight, spread))
 
     if weights.pair_apart:
+        slot_members = {key: dict(members) for key, members in by_slot.items()}
         for a, b in problem.pairs:
             ia, ib = index.get(a), index.get(b)
             if ia is None or ib is None:
                 continue
-            for key, members in by_slot.items():
-                va = next((v for i, v in members if i == ia), None)
-                vb = next((v for i, v in members if i == ib), None)
+            for key, members in slot_members.items():
+                va, vb = members.get(ia), members.get(ib)
                 if va is None and vb is None:
                     continue
                 if va is None or vb is None:
@@ -291,18 +364,23 @@ def _soft_rules(problem: Problem, built: Built, by_slot: dict, index: dict[str, 
 
     if problem.previous and weights.change:
         # Per (person, day) whose published assignment differs: changed, removed or added.
+        # Lexicographic: one change costs more than all the other soft rules together can
+        # (`Result.penalties["change"]` reports changes × weights.change all the same).
+        upper = sum(abs(c) * _upper(v) for ts in terms.values() for c, v in ts) + sum(built.constants.values())
+        tier = built.change_weight = upper + 1
+        built.change_unit = weights.change
         for i, p in enumerate(staff):
             for d in range(days):
                 before = problem.previous.get((p.id, d))
                 w = built.work[(i, d)]
                 if before is None:
                     if not isinstance(w, int):
-                        terms["change"].append((weights.change, w))
+                        terms["change"].append((tier, w))
                     continue
                 kept = x.get((i, d, before[0], before[1]))
-                built.constants["change"] += weights.change
+                built.constants["change"] += tier
                 if kept is not None:
-                    terms["change"].append((-weights.change, kept))
+                    terms["change"].append((-tier, kept))
 
 
 @dataclass
@@ -322,6 +400,7 @@ class _State:
     optimal: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     running: set = field(default_factory=set)  # the CP-SAT solvers at work, for an outside stop
+    improved: float = 0.0  # time.monotonic() of the last better roster
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -360,14 +439,16 @@ class _State:
                 self.best = values  # as good, another roster: lets the neighbourhoods drift
             return
         self.best, self.best_total = values, total
+        self.improved = now
         if self.on_progress is None:
             return
         built = self.built
         missing = sum(values[v.Index()] for _, _, v in built.shortfall_terms)
         assignments = [Assignment(self.problem.staff[i].id, d, post, sh)
                        for (i, d, post, sh), v in built.x.items() if values[v.Index()]]
-        progress = Progress(objective=total - built.big * missing,
-                            bound=max(0.0, min(total, self.bound_total) - built.big * missing),
+        soft = built.soft(values)  # (re-planning: a change at weights.change, not the model's tier)
+        bound = min(soft, built.reported_bound(min(total, self.bound_total), missing))
+        progress = Progress(objective=soft, bound=bound,
                             seconds=now - self.start, seconds_left=max(0.0, self.deadline - now),
                             assignments=assignments, shortfall=missing)
         if self.on_progress(progress):
@@ -410,7 +491,8 @@ def solve(problem: Problem, *, seconds: float, on_progress=None, workers: int | 
 
     1. a first roster from the hard rules alone (fewest missing people), fast;
     2. CP-SAT on the whole model, which also proves the bound (and small problems optimal);
-    3. our own large-neighbourhood search: free a few people over the whole period, or
+       it gives way early when it stalls far from its bound (`_impatient`);
+    3. our own large-neighbourhood search (search.py): free a few people over the whole period, or
        everyone over a few days, fix the rest, and let CP-SAT re-optimize that part. Roster
        structure (people × days) makes these neighbourhoods far more productive than generic
        ones, and each sub-problem presolves to a small one.
@@ -426,6 +508,7 @@ def solve(problem: Problem, *, seconds: float, on_progress=None, workers: int | 
     if stop is not None:
         threading.Thread(target=_stop_when_set, args=(stop, finished, state), daemon=True).start()
     try:
+        _replan_start(problem, built, state, workers)
         _first_roster(built, _wanted(problem, hint), state, workers)
         if not state.stopped:
             _whole(built, state, workers, share=FULL_SHARE)
@@ -439,6 +522,61 @@ def solve(problem: Problem, *, seconds: float, on_progress=None, workers: int | 
     return _result(problem, built, state)
 
 
+REPLAN_SHARE = 0.8  # of the time left, at most, for the re-plan's first, restricted roster (it ends when optimal)
+
+
+class _Offered(cp_model.CpSolverSolutionCallback):
+    """Offers each roster of a restricted model (its bound says nothing of the whole model)."""
+
+    def __init__(self, state: _State):
+        super().__init__()
+        self.state = state
+
+    def on_solution_callback(self):
+        self.state.offer(list(self.response_proto.solution), int(self.ObjectiveValue()))
+        if self.state.stopped:
+            self.StopSearch()
+
+
+def _replan_start(problem: Problem, built: Built, state: _State, workers: int) -> None:
+    """Re-planning: first the roster nearest the published one, found in a small model.
+
+    Everyone keeps each published (person, day), except the people whose published shifts now
+    break one of their own rules (rules.check: a day off, a fixed day, rest across the boundary...);
+    they, and whoever had no shift on a day they leave a hole, are free to fill it. With the published
+    roster as hint, CP-SAT solves this in a fraction of the time the whole model needs, even on a
+    busy machine; the later stages start from it (the whole model may still find fewer changes).
+    """
+    if not problem.previous or not built.x:
+        return
+    index = {p.id: i for i, p in enumerate(problem.staff)}
+    published = [Assignment(s, d, post, sh) for (s, d), (post, sh) in problem.previous.items()
+                 if s in index and 0 <= d < problem.days]
+    broken = {index[v.staff] for v in check(problem, published, cover=False) if v.staff in index}
+    wanted = {(index[a.staff], a.day, a.post, a.shift) for a in published}
+    kept = {(i, d) for (i, d, post, sh) in wanted if i not in broken and (i, d, post, sh) in built.x}
+    holes = {d for (i, d, _post, _sh) in wanted if (i, d) not in kept}
+    model = built.model.clone()
+    variables = model.proto.variables
+    for key, v in built.x.items():
+        i, d = key[0], key[1]
+        if i in broken or (d in holes and (i, d) not in kept):
+            continue  # free: the people whose shifts broke, and who had no shift on a day with a hole
+        domain = variables[v.Index()].domain
+        domain[0] = domain[1] = int(key in wanted)
+    for key, v in built.x.items():
+        model.add_hint(model.get_bool_var_from_proto_index(v.Index()), key in wanted)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.2, state.left() * REPLAN_SHARE)
+    solver.parameters.num_workers = workers
+    status = state.run(solver, model, _Offered(state))
+    if DEBUG:
+        print(f"replan {solver.StatusName(status)} {solver.WallTime():.2f}s kept={len(wanted)} "
+              f"broken={len(broken)} obj={state.best_total}", flush=True)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        state.offer(list(solver.response_proto.solution), int(solver.ObjectiveValue()))
+
+
 def _stop_when_set(stop: threading.Event, finished: threading.Event, state: _State) -> None:
     while not finished.is_set():
         if stop.wait(0.1):
@@ -447,6 +585,7 @@ def _stop_when_set(stop: threading.Event, finished: threading.Event, state: _Sta
 
 
 FULL_SHARE = 0.15  # of the time left after the first roster, for CP-SAT on the whole model
+FIRST_WORKERS = 4  # at most, for the first roster
 
 
 def _wanted(problem: Problem, hint: list[Assignment] | None) -> set | None:
@@ -489,7 +628,11 @@ def _first_roster(built: Built, wanted: set | None, state: _State, workers: int)
     solver = cp_model.CpSolver()
     share = 1 / 6 if built.shortfall_terms else 1 / 3
     solver.parameters.max_time_in_seconds = max(0.05, (state.deadline - state.start) * share)
-    solver.parameters.num_workers = workers
+    # Feasibility jump finds Instance18's first roster in 0.2 s once presolved; presolve's later
+    # rounds (0.6 s) and a portfolio of 8 sharing 2 cores cost it most of its time (measured,
+    # 3 runs each: 1.1–1.4 s with 8 workers and full presolve, 0.35–0.55 s with 2–4 and one round).
+    solver.parameters.num_workers = min(workers, FIRST_WORKERS)
+    solver.parameters.max_presolve_iterations = 1
     status = state.run(solver, model, _FirstSeen(state))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = list(solver.response_proto.solution)
@@ -503,7 +646,13 @@ def _whole(built: Built, state: _State, workers: int, share: float) -> None:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, state.left() * share)
     solver.parameters.num_workers = workers
-    status = state.run(solver, model, _Watcher(state))
+    done = threading.Event()
+    if share < 1.0:
+        threading.Thread(target=_impatient, args=(solver, state, done), daemon=True).start()
+    try:
+        status = state.run(solver, model, _Watcher(state))
+    finally:
+        done.set()
     if DEBUG:
         print(f"whole {solver.StatusName(status)} {solver.WallTime():.2f}s obj={solver.ObjectiveValue()} "
               f"before={state.best_total}", flush=True)
@@ -515,70 +664,36 @@ def _whole(built: Built, state: _State, workers: int, share: float) -> None:
         state.optimal = True  # nothing to search: even the elastic model has no roster
 
 
-def _neighbourhoods(built: Built, state: _State, workers: int) -> None:
-    """Our LNS, in one thread per core (CP-SAT releases the GIL while it solves).
+PATIENCE = 0.04  # of the time, at least 2 s: the whole model stops when it finds no better roster for so long
 
-    Each thread frees a neighbourhood of the best roster so far, fixes the rest and offers the
-    re-optimized roster; an improvement found from an older best is still a whole roster, so
-    taking it is safe.
+
+def _impatient(solver: cp_model.CpSolver, state: _State, done: threading.Event) -> None:
+    """Stops CP-SAT on the whole model when it stalls far from its bound: the neighbourhoods do better.
+
+    On large instances (Instance18) the whole model, sharing two cores among its portfolio,
+    finds no better roster in 8 s where the neighbourhoods improve it every second; on small
+    ones it proves the optimum soon, which it may go on doing while its bound is close.
     """
-    threads = max(1, min(workers, os.cpu_count() or 1, 4))
-    # Share of people / days freed per kind, adapted: up when a sub-problem is solved to
-    # optimality (there is room for a bigger one), down when it runs out of time.
-    people = len(state.problem.staff)
-    share = {"people": min(0.5, 3 / max(1, people)), "days": 0.25, "both": 0.35}
-    keys = list(built.x)
-    index = [built.x[k].Index() for k in keys]
-    if threads == 1:
-        _neighbourhood_loop(built, state, share, keys, index, random.Random(0))
-        return
-    pool = [threading.Thread(target=_neighbourhood_loop, args=(built, state, share, keys, index, random.Random(n)))
-            for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    patience = max(2.0, PATIENCE * (state.deadline - state.start))
+    begun = time.monotonic()
+    while not done.wait(0.1):
+        with state.lock:
+            since = time.monotonic() - max(begun, state.improved)
+            close = state.best_total is not None and state.bound_total >= 0.99 * state.best_total
+        if since > patience and not close:
+            solver.stop_search()
+            return
 
 
-def _neighbourhood_loop(built: Built, state: _State, share: dict, keys: list, index: list,
-                        rng: random.Random) -> None:
-    people, days = len(state.problem.staff), state.problem.days
-    while not state.stopped and state.left() > 0.2:
-        kind = rng.choice(("people", "people", "days", "both"))
-        part = share[kind]
-        staff, window = None, (0, days)
-        if kind in ("people", "both"):
-            staff = set(rng.sample(range(people), max(1, min(people, round(part * people)))))
-        if kind in ("days", "both"):
-            length = max(2, min(days, round(part * days)))
-            first = rng.randrange(0, days - length + 1)
-            window = (first, first + length)
-        model = built.model.clone()
-        variables = model.proto.variables
-        best = state.best
-        for (i, d, _post, _sh), at in zip(keys, index):
-            if (staff is not None and i not in staff) or not window[0] <= d < window[1]:
-                domain = variables[at].domain
-                domain[0] = domain[1] = best[at]
-        _hint(model, best)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, min(state.left(), SUB_SECONDS))
-        solver.parameters.num_workers = 1
-        # Cuts from the full linearization close the sub-problems' bounds (measured: most
-        # neighbourhoods of Instance7 prove optimal in a second with it, none without).
-        solver.parameters.linearization_level = 2
-        status = state.run(solver, model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            state.offer(list(solver.response_proto.solution), int(solver.ObjectiveValue()))
-        if DEBUG:
-            print(f"lns {kind} share={part:.2f} {solver.StatusName(status)} "
-                  f"{solver.WallTime():.2f}s obj={state.best_total}", flush=True)
-        grown = part * 1.15 if status == cp_model.OPTIMAL else part * 0.85
-        share[kind] = min(0.9, max(1 / max(people, days, 1), grown))
+def _neighbourhoods(built: Built, state: _State, workers: int) -> None:
+    """Our LNS (search.py), in one thread per core; improvements come back through `state.offer`.
+
+    An improvement found from an older best is still a whole roster, so taking it is safe.
+    """
+    neighbourhood_search(built, state, workers)
 
 
 DEBUG = bool(os.environ.get("FANGXIAN_ROSTER_DEBUG"))
-SUB_SECONDS = 1.5  # per neighbourhood
 
 
 def _polished(built: Built, values: list[int]) -> list[int]:
@@ -620,12 +735,17 @@ def _result(problem: Problem, built: Built, state: _State) -> Result:
         if rule in built.terms or rule in built.constants:
             penalties[rule] = int(built.constants.get(rule, 0)
                                   + sum(c * value(v) for c, v in built.terms.get(rule, [])))
-    shortfalls = [shortfall_for(problem, slot, kind, int(value(v)))
+    changes = built.changes(values)
+    if "change" in penalties:
+        penalties["change"] = changes * built.change_unit
+    # Each short slot explained against this roster: "out_of_time" where someone could still be added.
+    roster = Roster(problem, assignments)
+    shortfalls = [shortfall_for(problem, slot, kind, int(value(v)), roster)
                   for slot, kind, v in built.shortfall_terms if value(v)]
     missing = sum(int(value(v)) for _, _, v in built.shortfall_terms)
     objective = sum(penalties.values())
-    bound = objective if state.optimal else max(0.0, min(objective, state.bound_total - built.big * missing))
+    bound = objective if state.optimal else min(objective, built.reported_bound(state.bound_total, missing))
     return Result(status="optimal" if state.optimal else "feasible", objective=objective, bound=float(bound),
                   assignments=assignments, shortfalls=shortfalls, penalties=penalties,
                   first_feasible_seconds=state.first, seconds=time.monotonic() - state.start,
-                  stopped=state.stopped)
+                  stopped=state.stopped, changes=changes)

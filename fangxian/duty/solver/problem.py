@@ -95,9 +95,17 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     first_weekday: int = 0
     min_age: int = 18  # hard: nobody younger works
-    # Re-planning: the published roster, (staff, day) → (post, shift). Changing it costs
-    # `weights.change` per assignment.
+    # Re-planning: the published roster, (staff, day) → (post, shift). With weights.change > 0
+    # the solver first keeps cover and leaders, then changes as few (staff, day) pairs as it can
+    # (reported at `weights.change` each in penalties["change"], counted in Result.changes), then
+    # the other soft rules.
     previous: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    # Hard: (staff, day) → (post, shift) the person works that day, or None: the person is off.
+    # Re-planning fixes every day before the dropout and every shift already started.
+    fixed: dict[tuple[str, int], tuple[str, str] | None] = field(default_factory=dict)
+    # Fixed context from the roster before this one: (staff, day < 0) → shift type worked
+    # (day -1 is the day before day 0). Rest and consecutive-day rules hold across the boundary.
+    history: dict[tuple[str, int], str] = field(default_factory=dict)
     name: str = ""
 
 
@@ -116,7 +124,9 @@ ShortfallKind = Literal["minimum", "leader"]
 #   "no_leader_available" no leader may work it
 #   "used_elsewhere"     enough people may, but other hard rules (one shift a day, rest,
 #                        maximum shifts, consecutive days) leave them unable to
-Reason = Literal["no_one_available", "too_few_available", "no_leader_available", "used_elsewhere"]
+#   "out_of_time"        someone could be added without breaking a hard rule: the search ran
+#                        out of time ("continue solving")
+Reason = Literal["no_one_available", "too_few_available", "no_leader_available", "used_elsewhere", "out_of_time"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,9 @@ class Shortfall:
     reason: Reason
     available: int = 0  # people (or leaders) who may work the slot
     needed: int = 0
+    # (rule code of rules.RULE_CODES, candidates stopped first by that rule), most common first:
+    # "3 at their weekly limit, 2 resting after a night". Empty without the roster or when out_of_time.
+    blocked: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,8 @@ class Result:
     bound: float
     assignments: list[Assignment]
     shortfalls: list[Shortfall]
-    penalties: dict[str, int]  # soft rule → what it cost in this roster
+    penalties: dict[str, int]  # soft rule → what it cost in this roster ("change": changes × weights.change)
     first_feasible_seconds: float | None
     seconds: float
     stopped: bool = False  # stopped by `on_progress` returning True
+    changes: int = 0  # re-planning: (person, day) pairs whose published assignment changed, was removed or added
