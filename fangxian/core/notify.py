@@ -9,6 +9,11 @@ duty that something urgent happened, through every backend in settings.FANGXIAN_
 
 Callers pass text without personal data (no name, ID number or phone): the gateway is
 outside the system. `notify` never raises.
+
+`message(kind, *, to_phone, text, url, recipient_id)` reaches one person (a volunteer's shifts
+and schedule link): the webhook POSTs {"event", "to", "recipient_id", "text", "url", "sent_at"}
+to the same gateway; the log writes the kind and the recipient's id only, never the phone or
+the text. It never raises either.
 """
 
 from __future__ import annotations
@@ -45,6 +50,10 @@ class LogNotifier:
         logger.warning("notify %s community=%s url=%s", event_kind, community_id, url)
         return None
 
+    def send_message(self, kind: str, *, to_phone: str, recipient_id, text: str, url: str):
+        logger.warning("message %s recipient=%s", kind, recipient_id)
+        return None
+
 
 class WebhookNotifier:
     def __init__(self, *, url: str, timeout: float = 5.0, token: str = "", **_options):
@@ -56,6 +65,13 @@ class WebhookNotifier:
             "url": url, "sent_at": timezone.now().isoformat(),
         }, ensure_ascii=False).encode()
         return _pool().submit(self._post, event_kind, community_id, body)
+
+    def send_message(self, kind: str, *, to_phone: str, recipient_id, text: str, url: str) -> Future:
+        body = json.dumps({
+            "event": kind, "to": to_phone, "recipient_id": recipient_id, "text": text, "url": url,
+            "sent_at": timezone.now().isoformat(),
+        }, ensure_ascii=False).encode()
+        return _pool().submit(self._post, kind, None, body)
 
     def _post(self, event_kind: str, community_id: int | None, body: bytes) -> bool:
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "fangxian-notify"}
@@ -99,4 +115,22 @@ def notify(event_kind: str, *, community, text: str, url: str) -> list:
             ))
         except Exception:
             logger.exception("notify %s: backend %s failed", event_kind, type(backend).__name__)
+    return results
+
+
+def message(kind: str, *, to_phone: str, text: str, url: str, recipient_id=None) -> list:
+    """Send one person a message (an SMS or WeChat text through the gateway). Returns what each
+    backend gave back; never raises, and never logs the phone or the text."""
+    results = []
+    try:
+        backends = notifiers()
+    except Exception:
+        logger.exception("message %s: the notifiers are misconfigured", kind)
+        return results
+    for backend in backends:
+        try:
+            results.append(backend.send_message(kind, to_phone=to_phone, recipient_id=recipient_id, text=text,
+                                                url=url))
+        except Exception:
+            logger.exception("message %s: backend %s failed", kind, type(backend).__name__)
     return results

@@ -43,6 +43,8 @@ PAGES: dict = {
     "duty:swap_request_create": ("get", lambda c: c.roster_people[0].schedule_token, PUBLIC),
     "duty:swap_list": ("get", None, ROSTER_LIST),
     "duty:swap_decide": ("post", lambda c: c.swap.pk, ROSTER_WRITE),
+    "duty:assignment_edit": ("get", lambda c: c.swap.assignment_id, ROSTER_WRITE),
+    "duty:schedule_slip": ("get", lambda c: c.roster_people[0].pk, ROSTER_WRITE),
     "duty:attendance_console": ("get", lambda c: c.checkpoint.pk, CONSOLE),
     "duty:attendance_checkin": ("post", lambda c: c.checkpoint.pk, CONSOLE),
     "duty:no_show_list": ("get", None, ROSTER_LIST),

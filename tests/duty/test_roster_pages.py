@@ -105,11 +105,12 @@ def test_it_exports_the_roster_to_excel(client, tiny):
     response = client.get(reverse("duty:roster_plan_excel", args=[plan.pk]))
     wb = load_workbook(io.BytesIO(response.content))
     by_checkpoint, by_person, lines = wb.worksheets
+    assert by_checkpoint.title == tiny.checkpoint.name
     rows = list(by_checkpoint.iter_rows(values_only=True))
-    assert rows[0][2] == "2026-02-02"
-    morning = next(r for r in rows if r[0] == tiny.checkpoint.name and r[1] == "08–16")
-    assert morning[2:5] == ("张带班", "张带班", "张带班")
-    person = next(r for r in by_person.iter_rows(values_only=True) if r[0] == "王青年")
+    assert rows[2][1].startswith("02-02")
+    morning = next(r for r in rows if r[0] == "08–16")
+    assert morning[1:4] == ("张带班★", "张带班★", "张带班★")  # staff lead
+    person = next(r for r in by_person.iter_rows(values_only=True) if r[0] and r[0].startswith("王青年"))
     assert person[1] == f"{tiny.checkpoint.name} 00–08" and person[-2:] == (3, 3)
     assert lines.max_row == 1 + 9
 
@@ -190,3 +191,48 @@ def test_it_runs_the_solver_in_the_database_queued_worker(client, tiny, django_c
            worker_id="test", excluded_queue_names=[]).run()
     plan.refresh_from_db()
     assert plan.status == RosterPlan.Status.SOLVED and plan.assignments.count() == 6
+
+
+def test_the_stop_button_stays_when_the_progress_card_refreshes(client, tiny):
+    """Issue 11, finding 2: the card the page polls every 1.5 s must keep the stop button."""
+    from django.utils import timezone
+
+    plan = RosterPlan.objects.create(community=tiny.community, first_day=MONDAY, days=3, seconds=60,
+                                     status=RosterPlan.Status.SOLVING, started_at=timezone.now())
+    client.force_login(tiny.users["carol"])
+    stop = reverse("duty:roster_plan_stop", args=[plan.pk])
+    assert stop in client.get(reverse("duty:roster_plan_detail", args=[plan.pk])).content.decode()
+    polled = client.get(reverse("duty:roster_plan_progress", args=[plan.pk]), HTTP_HX_REQUEST="true")
+    assert stop in polled.content.decode() and "Stop and keep the best so far" in polled.content.decode()
+    # an officer who only reads sees the card without the button
+    client.force_login(tiny.users["dave"])
+    polled = client.get(reverse("duty:roster_plan_progress", args=[plan.pk]), HTTP_HX_REQUEST="true")
+    assert polled.status_code == 200 and stop not in polled.content.decode()
+
+
+def test_the_heading_follows_the_solve_from_waiting_to_solving(client, tiny):
+    """Issue 11: the page's heading said "Waiting to solve" during the whole solve, because only
+    the progress card is refreshed. The polled card now updates the heading's status too."""
+    from django.utils import timezone
+
+    plan = RosterPlan.objects.create(community=tiny.community, first_day=MONDAY, days=3, seconds=60,
+                                     status=RosterPlan.Status.QUEUED, started_at=timezone.now())
+    client.force_login(tiny.users["carol"])
+    page = client.get(reverse("duty:roster_plan_detail", args=[plan.pk])).content.decode()
+    assert '<span id="plan-status">Waiting to solve</span>' in page
+    RosterPlan.objects.filter(pk=plan.pk).update(status=RosterPlan.Status.SOLVING)  # the worker starts it
+    polled = client.get(reverse("duty:roster_plan_progress", args=[plan.pk]), HTTP_HX_REQUEST="true")
+    html = polled.content.decode()
+    assert '<span id="plan-status" hx-swap-oob="true">Solving</span>' in html
+    assert "Waiting to solve" not in html and "Solving…" in html
+
+
+def test_it_adds_a_shift_at_a_checkpoint(client, tiny):
+    """Issue 11, finding 3: 东门 06:00–14:00 always failed with "This checkpoint is not in the community"."""
+    client.force_login(tiny.users["carol"])
+    response = client.post(reverse("duty:shift_template_list"), {
+        "checkpoint": tiny.checkpoint.pk, "start": "06:00", "end": "14:00", "minimum": "1", "preferred": "2",
+        "leader_required": "on", "active": "on"})
+    assert response.status_code == 302, response.content.decode()
+    made = ShiftTemplate.objects.get(checkpoint=tiny.checkpoint, start=dt.time(6))
+    assert made.community == tiny.community and made.hours == "06–14"

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from fangxian.duty.models import Attendance, RosterPlan, RosterRules, Volunteer
+from fangxian.duty.models import Attendance, RosterPlan, RosterRules, ShiftTemplate, Volunteer
 from fangxian.duty.rosters import services
 from fangxian.duty.rosters.selectors import plan_changes
 from tests.duty.matrix_rosters import roster_community
@@ -61,7 +61,11 @@ def test_it_replans_with_only_the_dropped_persons_shifts_changed(client, solved,
     assert not new.assignments.filter(volunteer=li, date__gte=dropped_from).exists()
 
     page = client.get(reverse("duty:roster_plan_detail", args=[new.pk])).content.decode()
-    assert "李组长" in page and "− " + min(li_later)[0].strftime("%m-%d") in page
+    first_gone = min(li_later)
+    gone = ShiftTemplate.objects.get(pk=first_gone[1])
+    assert "李组长" in page and f"{first_gone[0]:%m-%d} {gone} → off" in page
+    taker = next(name for name, d, t in added if (d, t) == first_gone)
+    assert f"{first_gone[0]:%m-%d} off → {gone}" in page.split(taker, 1)[1]
 
     client.post(reverse("duty:roster_plan_publish", args=[new.pk]))
     old.refresh_from_db()
@@ -77,3 +81,58 @@ def test_it_refuses_a_replan_outside_the_roster(solved):
         services.replan_create(user=solved.users["carol"], plan=solved.plan,
                                volunteer=Volunteer.objects.first(), from_date=MONDAY - dt.timedelta(days=1))
     assert "from_date" in str(error.value.message_dict)
+
+
+# The demo community's gates (Dongshan: 13 checkpoints), three shifts each and the leader on duty.
+DEMO_GATES = ("东山村东门", "东山村北门", "东山花园南门", "东渔村东门", "新屋村北门", "新屋村西门", "海滨苑东门",
+              "南澳墟镇东门", "南澳墟镇西门", "金沙湾花园北门", "大坑村北门", "鹏海苑东门", "鹏海苑南门")
+
+
+def demo_week(cast, *, seconds: int):
+    """The demo's roster on a community built the cheap way: its gates, its 300 volunteers and
+    10 staff (duty.volunteers.demo), its shifts and rules (duty.rosters.demo), a week from today
+    solved and published."""
+    from fangxian.duty.rosters.demo import demo_rosters
+    from fangxian.duty.volunteers.demo import demo_volunteers
+    from tests.access.conftest import make_checkpoint
+
+    for name in DEMO_GATES:
+        make_checkpoint(cast.estate, name=name)
+    demo_volunteers(cast.community)
+    summary = demo_rosters(cast.community, days=7, seconds=seconds)
+    plan = RosterPlan.objects.get(community=cast.community)
+    assert summary["roster"] == plan.pk, (plan.status, plan.error, plan.solver_status)
+    return plan
+
+
+def changed_pairs(old: RosterPlan, new: RosterPlan) -> set[tuple[int, dt.date]]:
+    """(person, day) whose published shift (or day off) differs between the two versions."""
+    def days(plan):
+        return {(a.volunteer_id, a.date): a.template_id for a in plan.assignments.all()}
+
+    before, after = days(old), days(new)
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def test_a_realistic_replan_changes_little_and_nothing_before_the_dropout(two_grids, frozen_clock):
+    """Issue 11, finding 1 and "What must be shown": the demo week solved and published, one
+    volunteer with two shifts or more left from a day inside the week, a re-plan of 3 s. The
+    changed (person, day) pairs are at most the dropout's shifts + 2, none before the date."""
+    old = demo_week(two_grids, seconds=30)
+    assert old.status == RosterPlan.Status.PUBLISHED and old.assignments.count() > 300
+    from_date = old.first_day + dt.timedelta(days=3)
+    later = {}
+    for a in old.assignments.filter(date__gte=from_date, volunteer__kind="volunteer").order_by("volunteer_id"):
+        later.setdefault(a.volunteer_id, []).append(a)
+    leaver_id, leaver_shifts = next((v, shifts) for v, shifts in sorted(later.items()) if len(shifts) >= 2)
+    leaver = Volunteer.objects.get(pk=leaver_id)
+    new = services.replan_create(user=two_grids.users["carol"], plan=old, volunteer=leaver, from_date=from_date)
+    RosterPlan.objects.filter(pk=new.pk).update(seconds=3)
+    new = services.plan_solve(new.pk)
+    assert new.status == RosterPlan.Status.SOLVED, new.error
+    changed = changed_pairs(old, new)
+    assert all(day >= from_date for _person, day in changed), sorted(d for _p, d in changed if d < from_date)
+    assert {(leaver_id, a.date) for a in leaver_shifts} <= changed  # the leaver's shifts went to others
+    assert len(changed) <= len(leaver_shifts) + 2, (len(changed), len(leaver_shifts))
+    # no fewer shifts covered than before, less those the leaver cannot work any more
+    assert new.assignments.count() >= old.assignments.count() - len(leaver_shifts)

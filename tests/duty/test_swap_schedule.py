@@ -43,14 +43,15 @@ def test_it_hides_unpublished_and_past_shifts(client, week):
 
 
 def test_it_swaps_a_shift_after_approval(client, week):
-    zhang, li, wang, zhao = week.roster_people[:4]
+    zhang, li, _wang, _zhao, qian = week.roster_people[:5]
     shift = Assignment.objects.filter(volunteer=zhang).order_by("date").first()
     url = reverse("duty:swap_request_create", args=[zhang.schedule_token])
     form = client.get(url + f"?shift={shift.pk}").content.decode()
-    assert "赵*姐" in form and "李*长" not in form  # 李 works that day: not offered
+    # 李 works that day, 赵 and 孙 cannot lead the shift, which needs a leader: only 钱 is offered.
+    assert "钱*傅" in form and "李*长" not in form and "赵*姐" not in form and "孙*妹" not in form
     client.post(url, {"shift": shift.pk, "to_volunteer": li.pk, "reason": "x"})
     assert not SwapRequest.objects.exists()  # refused: 李 is busy that day
-    response = client.post(url, {"shift": shift.pk, "to_volunteer": zhao.pk, "reason": "家里有事"})
+    response = client.post(url, {"shift": shift.pk, "to_volunteer": qian.pk, "reason": "家里有事"})
     assert response.status_code == 302
     swap = SwapRequest.objects.get()
     assert swap.status == "pending"
@@ -60,25 +61,27 @@ def test_it_swaps_a_shift_after_approval(client, week):
     client.post(reverse("duty:swap_decide", args=[swap.pk]), {"decision": "approve"})
     shift.refresh_from_db()
     swap.refresh_from_db()
-    assert shift.volunteer == zhao and swap.status == "approved" and swap.decided_by == week.users["carol"]
-    page = client.get(reverse("duty:schedule_personal", args=[zhao.schedule_token])).content.decode()
+    assert shift.volunteer == qian and swap.status == "approved" and swap.decided_by == week.users["carol"]
+    page = client.get(reverse("duty:schedule_personal", args=[qian.schedule_token])).content.decode()
     assert shift.date.strftime("%m-%d") in page
 
 
 def test_it_refuses_a_swap_once_the_taker_got_a_shift_that_day(week):
-    zhang, _li, _wang, zhao = week.roster_people[:4]
+    zhang, qian = week.roster_people[0], week.roster_people[4]
     shift = Assignment.objects.filter(volunteer=zhang).order_by("date").first()
-    swap = services.swap_request_create(assignment=shift, to_volunteer=zhao)
-    Assignment.objects.create(plan=week.plan, volunteer=zhao, date=shift.date, checkpoint=week.checkpoint,
+    swap = services.swap_request_create(assignment=shift, to_volunteer=qian)
+    Assignment.objects.create(plan=week.plan, volunteer=qian, date=shift.date, checkpoint=week.checkpoint,
                               template=week.shift_templates[1], published=True)
-    with pytest.raises(Exception, match="has a shift that day"):
+    with pytest.raises(Exception, match="Already has a shift that day"):
         services.swap_decide(user=week.users["carol"], swap=swap, approve=True)
+    with pytest.raises(Exception, match="Already has a shift that day"):  # never, whatever the reason
+        services.swap_decide(user=week.users["carol"], swap=swap, approve=True, override_reason="急需")
     shift.refresh_from_db()
     assert shift.volunteer == zhang
 
 
 def test_it_lets_only_admins_decide_swaps(client, week):
-    zhang, zhao = week.roster_people[0], week.roster_people[3]
+    zhang, zhao = week.roster_people[0], week.roster_people[4]
     shift = Assignment.objects.filter(volunteer=zhang).first()
     swap = services.swap_request_create(assignment=shift, to_volunteer=zhao)
     client.force_login(week.users["dave"])

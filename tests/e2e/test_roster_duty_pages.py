@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fangxian.duty.models import Attendance, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest
+from fangxian.duty.models import Attendance, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate
 from fangxian.duty.rosters import services
 from tests.duty.matrix_rosters import roster_community
 from tests.e2e.conftest import log_in, shot
@@ -56,7 +56,7 @@ def test_it_shows_every_roster_page_on_a_phone_and_a_desktop(live_server, cast, 
     assert desktop.locator("#progress progress").count() == 1
     both(phone, desktop, live_server, reverse("duty:roster_plan_detail", args=[cast.replan.pk]), "roster-replan-result")
     changes = desktop.locator("section.card", has_text="各人变动").inner_text()
-    assert "李组长" in changes and "−" in changes
+    assert "李组长" in changes and "→" in changes  # old shift → new shift, per day
     both(phone, desktop, live_server, reverse("duty:roster_replan", args=[cast.plan.pk]), "roster-replan-form")
     both(phone, desktop, live_server, reverse("duty:roster_plan_create"), "roster-create")
     both(phone, desktop, live_server, reverse("duty:shift_template_list"), "shift-templates")
@@ -74,29 +74,20 @@ def test_it_shows_every_roster_page_on_a_phone_and_a_desktop(live_server, cast, 
     assert cast.plan.status == RosterPlan.Status.SUPERSEDED
 
 
-def test_it_lets_a_volunteer_read_their_shifts_and_ask_for_a_swap(live_server, cast, phone, desktop):
+def test_it_lets_a_volunteer_read_their_shifts_and_see_who_may_take_one(live_server, cast, phone):
+    """The whole swap (QR, request, approval) is tests/e2e/test_roster_swap.py; here, on this small
+    roster, every shift's take-over page either lists people the rules allow or says nobody may."""
     zhao = cast.roster_people[3]
     phone.goto(live_server.url + reverse("duty:schedule_personal", args=[zhao.schedule_token]))
     shot(phone, "phone-duty-schedule")
     cards = phone.locator("section.card")
     assert cards.count() >= 1
-    phone.locator("section.card a").first.click()
-    phone.wait_for_selector("select[name=to_volunteer]")
+    links = cards.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    for link in links:
+        phone.goto(live_server.url + link)
+        offered = phone.locator("ul.picker input[name=to_volunteer]").count()
+        assert offered or "没有人能在不违反排班规则的情况下接此班" in phone.inner_text("main")
     shot(phone, "phone-duty-swap-request")
-    phone.select_option("select[name=to_volunteer]", index=1)
-    phone.fill("input[name=reason]", "孩子生病")
-    phone.get_by_role("button", name="申请换班").click()
-    phone.wait_for_selector(".messages .success")
-    shot(phone, "phone-duty-schedule-swap-asked")
-    swap = SwapRequest.objects.get()
-    log_in(desktop, live_server, "carol", "pw-carol")
-    desktop.goto(live_server.url + reverse("duty:swap_list"))
-    shot(desktop, "desktop-duty-swaps")
-    desktop.once("dialog", lambda dialog: dialog.accept())
-    desktop.get_by_role("button", name="通过").click()
-    desktop.wait_for_selector(".messages .success")
-    swap.assignment.refresh_from_db()
-    assert swap.assignment.volunteer == swap.to_volunteer
 
 
 def test_it_checks_in_at_the_console(live_server, cast, phone):

@@ -321,6 +321,9 @@ class SwapRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Approved although it breaks a roster rule: the admin's reason, and the rules' codes it broke.
+    override_reason = models.CharField(_("reason for overriding the rules"), max_length=200, blank=True)
+    overridden = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = ScopePaths(community="assignment__plan__community")

@@ -25,6 +25,15 @@ class ShiftTemplateForm(forms.ModelForm):
         self.fields["checkpoint"].queryset = checkpoints
         self.fields["checkpoint"].empty_label = _("Leader on duty (staff only)")
 
+    def clean(self):
+        # A checkpoint's shift belongs to the checkpoint's community: set it before the model's
+        # own checks run (a new template has no community yet, and would fail "not in the community").
+        cleaned = super().clean()
+        checkpoint = cleaned.get("checkpoint")
+        if checkpoint is not None:
+            self.instance.community_id = checkpoint.community_id
+        return cleaned
+
 
 class RosterRulesForm(forms.ModelForm):
     class Meta:

@@ -13,11 +13,13 @@ import math
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ..models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, Volunteer, band_minutes
+from ..solver.problem import Assignment as SolverAssignment
 from ..solver.problem import Problem, Request, Result, ShiftType, Slot, Staff, Weights
+from .rule_labels import rule_group
 
 LEAD_POST = "lead"
 
@@ -146,19 +148,76 @@ def build_problem(plan: RosterPlan) -> Built:
         fairness_nights=rules.weight_fair_nights, pair_apart=rules.weight_pair,
         change=rules.weight_change if plan.replaces_id else 0,
     )
-    previous = {}
+    shift_types = _shift_types(templates, rules)
+    known = {(post_of(t), t.type_id) for t in templates}
+    previous, fixed = {}, {}
     if plan.replaces_id:
-        for a in plan.replaces.assignments.select_related("template"):
-            day = (a.date - plan.first_day).days
-            if 0 <= day < plan.days:
-                previous[(str(a.volunteer_id), day)] = (post_of(a.template), a.template.type_id)
+        previous, fixed = _replanned(plan, ids, dropped, known)
     problem = Problem(
-        days=plan.days, shifts=_shift_types(templates, rules), staff=staff, slots=slots, requests=requests,
+        days=plan.days, shifts=shift_types, staff=staff, slots=slots, requests=requests,
         pairs=pairs, weights=weights, first_weekday=plan.first_day.weekday(), min_age=18, previous=previous,
+        fixed=fixed, history=_history(plan, ids, {t.id for t in shift_types}),
         name=f"{community.name} {plan.first_day:%Y-%m-%d}",
     )
     return Built(problem=problem, templates={(post_of(t), t.type_id): t for t in templates},
                  volunteers={str(v.pk): v for v in volunteers}, plan=plan)
+
+
+HISTORY_DAYS = 7  # days of the roster before this one kept as context for rest and consecutive days
+
+
+def _replanned(plan: RosterPlan, ids: set[str], dropped: dict, known: set) -> tuple[dict, dict]:
+    """The published roster this plan replaces, as the solver's `previous` (changing it costs),
+    and what of it is fixed (hard): every person's every day before the earliest dropout, work
+    or off, exactly as published; and every published shift that has started by now (unless its
+    person drops out that day: the coordinator says they are not there)."""
+    previous: dict[tuple[str, int], tuple[str, str]] = {}
+    started: set[tuple[str, int]] = set()
+    now = timezone.now()
+    for a in plan.replaces.assignments.select_related("template__checkpoint"):
+        key, work = (str(a.volunteer_id), (a.date - plan.first_day).days), (post_of(a.template), a.template.type_id)
+        if 0 <= key[1] < plan.days and key[0] in ids and work in known:
+            previous[key] = work
+            if a.starts_at <= now:
+                started.add(key)
+    earliest = min((first for spans in dropped.values() for first, _last in spans), default=plan.last_day)
+    frozen_days = range(max(0, min(plan.days, (earliest - plan.first_day).days)))
+
+    def away(person: str, day: int) -> bool:
+        date = plan.first_day + dt.timedelta(days=day)
+        return any(first <= date <= last for first, last in dropped.get(int(person), ()))
+
+    fixed: dict[tuple[str, int], tuple[str, str] | None] = {
+        (person, day): previous.get((person, day)) for person in ids for day in frozen_days}
+    fixed.update({key: previous[key] for key in started if not away(*key)})
+    return previous, fixed
+
+
+def previous_roster(plan: RosterPlan) -> RosterPlan | None:
+    """The community's published roster whose days run up to the day before this plan's first."""
+    eve = plan.first_day - dt.timedelta(days=1)
+    candidates = RosterPlan.objects.filter(
+        community_id=plan.community_id, status=RosterPlan.Status.PUBLISHED, first_day__lte=eve,
+        first_day__gte=eve - dt.timedelta(days=62)).exclude(pk=plan.pk).order_by("-first_day", "-pk")
+    if plan.replaces_id:
+        candidates = candidates.exclude(pk=plan.replaces_id)
+    return next((p for p in candidates if p.last_day >= eve), None)
+
+
+def _history(plan: RosterPlan, ids: set[str], types: set[str]) -> dict[tuple[str, int], str]:
+    """The last days (up to HISTORY_DAYS) of the roster before this one: (person, day < 0) → shift
+    type, so that rest after a night and consecutive days hold across the boundary."""
+    before = previous_roster(plan)
+    if before is None:
+        return {}
+    history = {}
+    rows = before.assignments.filter(date__gte=plan.first_day - dt.timedelta(days=HISTORY_DAYS),
+                                     date__lt=plan.first_day).select_related("template")
+    for a in rows:
+        person, day = str(a.volunteer_id), (a.date - plan.first_day).days
+        if person in ids and a.template.type_id in types:
+            history[(person, day)] = a.template.type_id
+    return history
 
 
 def models_q_active_checkpoint():
@@ -177,6 +236,18 @@ def assignment_rows(built: Built, assignments) -> list:
     return rows
 
 
+def roster_hint(built: Built, assignments) -> list[SolverAssignment]:
+    """The plan's stored roster as the solver's assignments: where "continue solving" starts."""
+    known = set(built.templates)
+    hint = []
+    for a in assignments:
+        post, shift = post_of(a.template), a.template.type_id
+        day = (a.date - built.plan.first_day).days
+        if str(a.volunteer_id) in built.volunteers and (post, shift) in known and 0 <= day < built.plan.days:
+            hint.append(SolverAssignment(staff=str(a.volunteer_id), day=day, post=post, shift=shift))
+    return hint
+
+
 def shortfall_records(result: Result) -> list[dict]:
     """The shortfalls as JSON for the plan row; explained in the reader's language on display."""
     records = []
@@ -184,34 +255,79 @@ def shortfall_records(result: Result) -> list[dict]:
         slot = asdict(s.slot)
         records.append({"day": slot["day"], "post": slot["post"], "shift": slot["shift"], "label": slot["label"],
                         "kind": s.kind, "missing": s.missing, "reason": s.reason,
-                        "available": s.available, "needed": s.needed})
+                        "available": s.available, "needed": s.needed,
+                        # (rule code, candidates it stops), most first; older solvers give none
+                        "blocked": [[code, count] for code, count in getattr(s, "blocked", ()) or ()]})
     return records
 
 
-def explain(plan: RosterPlan, record: dict) -> str:
-    """"北门 00–08 on 2 Feb: no leader available"."""
+def _where(plan: RosterPlan, record: dict) -> str:
     date = plan.first_day + dt.timedelta(days=record["day"])
     label = record["label"]
     if record["post"] == LEAD_POST:  # named in the reader's language, not the solving worker's
         label = f"{_('Leader on duty')} {label.rsplit(' ', 1)[-1]}"
-    where = _("%(slot)s on %(date)s") % {
-        "slot": label, "date": formats.date_format(date, "MONTH_DAY_FORMAT")}
+    return _("%(slot)s on %(date)s") % {"slot": label, "date": formats.date_format(date, "MONTH_DAY_FORMAT")}
+
+
+def _blocked(record: dict) -> str:
+    """"3 people have reached the shift limit, 2 people need rest after their previous shift"."""
+    return _(", ").join(rule_group(code, count) for code, count in record.get("blocked") or () if count)
+
+
+def _why(record: dict) -> str:
+    """Why one shortfall (a minimum or a leader) is left, from what the solver found. Plans
+    stored before the solver said "out of time" or named the rules keep their old reasons."""
     reason = record["reason"]
+    if reason == "out_of_time":
+        return _("someone could still be added without breaking a rule: the search ran out of time")
+    if record.get("blocked"):
+        return _blocked(record)
     if record["kind"] == "leader":
-        why = _("no leader available") if reason != "used_elsewhere" else _(
+        return _("no leader available") if reason != "used_elsewhere" else _(
             "the leaders who could work it are needed on other shifts or have reached their limits")
-    elif reason == "no_one_available":
-        why = _("nobody is available")
-    elif reason == "too_few_available":
-        why = _("only %(available)s of the %(needed)s people needed are available") % {
+    if reason == "no_one_available":
+        return _("nobody is available")
+    if reason == "too_few_available":
+        return _("only %(available)s of the %(needed)s people needed are available") % {
             "available": record["available"], "needed": record["needed"]}
-    elif reason == "used_elsewhere":
-        why = _("%(missing)s short: the people available are needed on other shifts or have reached "
-                "their limits") % {"missing": record["missing"]}
-    else:
-        why = _("no leader available") if reason == "no_leader_available" else _("%(missing)s short") % {
-            "missing": record["missing"]}
-    return _("%(where)s: %(why)s") % {"where": where, "why": why}
+    if reason == "used_elsewhere":
+        return _("%(missing)s short: the people available are needed on other shifts or have reached "
+                 "their limits") % {"missing": record["missing"]}
+    return _("no leader available") if reason == "no_leader_available" else _("%(missing)s short") % {
+        "missing": record["missing"]}
+
+
+def explain(plan: RosterPlan, record: dict) -> str:
+    """"北门 00–08 on 2 Feb: no leader available"."""
+    return _("%(where)s: %(why)s") % {"where": _where(plan, record), "why": _why(record)}
+
+
+@dataclass
+class ShiftExplanation:
+    """One uncovered shift, once, however many of its rules fall short (people and a leader)."""
+
+    text: str
+    out_of_time: bool  # someone could be added: "continue solving" may cover it
+
+
+def explain_shifts(plan: RosterPlan) -> list[ShiftExplanation]:
+    """The plan's shortfalls as one line per shift, in the order of the roster."""
+    shifts: dict[tuple, list[dict]] = {}
+    for record in plan.shortfalls:
+        shifts.setdefault((record["day"], record["post"], record["shift"]), []).append(record)
+    lines = []
+    for key in sorted(shifts, key=lambda k: (k[0], k[1] != LEAD_POST, k[1], k[2])):
+        records = sorted(shifts[key], key=lambda r: r["kind"] != "minimum")
+        what = [_("%(missing)s short") % {"missing": r["missing"]} if r["kind"] == "minimum"
+                else _("no shift leader") for r in records]
+        whys = list(dict.fromkeys(_why(r) for r in records))
+        if len(records) == 1 and records[0]["reason"] not in ("out_of_time",) and not records[0].get("blocked"):
+            text = explain(plan, records[0])  # the old wording says what is short itself
+        else:
+            text = _("%(where)s: %(what)s — %(why)s") % {
+                "where": _where(plan, records[0]), "what": _(", ").join(what), "why": _("; ").join(whys)}
+        lines.append(ShiftExplanation(text=text, out_of_time=any(r["reason"] == "out_of_time" for r in records)))
+    return lines
 
 
 def penalty_label(key: str) -> str:

@@ -24,11 +24,11 @@ from ..models import (
     RosterRules,
     ShiftRequest,
     ShiftTemplate,
-    SwapRequest,
     Volunteer,
 )
 from ..solver import solve as default_solve
-from .problem import assignment_rows, build_problem, shortfall_records
+from . import swaps
+from .problem import assignment_rows, build_problem, roster_hint, shortfall_records
 
 # A plan still "solving" this long after its time ran out was lost with its worker: it may be run again.
 STALE_AFTER = dt.timedelta(seconds=120)
@@ -87,8 +87,9 @@ def plan_is_stale(plan: RosterPlan, now=None) -> bool:
     return plan.running and started + dt.timedelta(seconds=plan.seconds) + STALE_AFTER < now
 
 
-def plan_enqueue(*, user, plan: RosterPlan) -> RosterPlan:
-    """Queue the plan for the worker (fangxian worker). Refused while it runs or once published."""
+def plan_enqueue(*, user, plan: RosterPlan, resume: bool = False) -> RosterPlan:
+    """Queue the plan for the worker (fangxian worker). Refused while it runs or once published.
+    `resume`: "continue solving", the search starts from the plan's current roster."""
     if plan.status in (RosterPlan.Status.PUBLISHED, RosterPlan.Status.SUPERSEDED):
         raise ValidationError(_("A published roster is not solved again: re-plan it instead."))
     if plan.running and not plan_is_stale(plan):
@@ -100,8 +101,8 @@ def plan_enqueue(*, user, plan: RosterPlan) -> RosterPlan:
     plan.best_assigned = plan.best_missing = 0
     plan.started_at = timezone.now()  # until the worker starts it: the stale check counts from here
     plan.finished_at = None
-    _save(plan, user=user, detail="solve")
-    transaction.on_commit(lambda: roster_solve.enqueue(plan.pk))
+    _save(plan, user=user, detail="continue solving" if resume else "solve")
+    transaction.on_commit(lambda: roster_solve.enqueue(plan.pk, resume=resume))
     return plan
 
 
@@ -111,9 +112,10 @@ def plan_stop(*, user, plan: RosterPlan) -> None:
     audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=plan, detail="stop solving")
 
 
-def plan_solve(plan_id: int, *, solve=None) -> RosterPlan:
+def plan_solve(plan_id: int, *, solve=None, resume: bool = False) -> RosterPlan:
     """Solve a plan and store its roster: the body of the background task. Progress is written
-    on the plan row at every better roster; a stop request ends the search there."""
+    on the plan row at every better roster; a stop request ends the search there. `resume`:
+    start the search from the roster the plan has now (continue solving)."""
     solve = solve or default_solve
     plan = RosterPlan.objects.select_related("community", "replaces").get(pk=plan_id)
     RosterPlan.objects.filter(pk=plan.pk).update(status=RosterPlan.Status.SOLVING, started_at=timezone.now())
@@ -122,7 +124,8 @@ def plan_solve(plan_id: int, *, solve=None) -> RosterPlan:
 
         if not built.problem.slots:
             raise ValidationError(_("The community has no active shift templates."))
-        result = _solve_watched(plan, built.problem, solve)
+        hint = roster_hint(built, plan.assignments.select_related("template")) if resume else None
+        result = _solve_watched(plan, built.problem, solve, hint=hint)
     except ValidationError as error:
         RosterPlan.objects.filter(pk=plan.pk).update(
             status=RosterPlan.Status.FAILED, error=" ".join(error.messages)[:200], finished_at=timezone.now())
@@ -155,13 +158,13 @@ def plan_solve(plan_id: int, *, solve=None) -> RosterPlan:
 
 
 @task()
-def roster_solve(plan_id: int) -> str:
+def roster_solve(plan_id: int, resume: bool = False) -> str:
     """The solve as a background task (django-tasks, database backend; `fangxian worker` runs
     it): `plan_enqueue` queues it and the page polls the plan row for progress."""
-    return plan_solve(plan_id).status
+    return plan_solve(plan_id, resume=resume).status
 
 
-def _solve_watched(plan: RosterPlan, problem, solve):
+def _solve_watched(plan: RosterPlan, problem, solve, *, hint=None):
     """Run the solver in a thread while this one writes its progress on the plan row and
     reads the stop request (the solver calls back from its own threads, which must not use
     this thread's database connection)."""
@@ -175,7 +178,9 @@ def _solve_watched(plan: RosterPlan, problem, solve):
 
     def run():
         try:
-            outcome["result"] = solve(problem, seconds=plan.seconds, on_progress=on_progress, workers=2, stop=stop)
+            extra = {"hint": hint} if hint else {}  # a roster to start from (continue solving)
+            outcome["result"] = solve(problem, seconds=plan.seconds, on_progress=on_progress, workers=2, stop=stop,
+                                      **extra)
         except BaseException as error:  # handed to the waiting thread, which raises it
             outcome["error"] = error
 
@@ -198,9 +203,11 @@ def _solve_watched(plan: RosterPlan, problem, solve):
     return outcome["result"]
 
 
-def plan_publish(*, user, plan: RosterPlan) -> RosterPlan:
+def plan_publish(*, user, plan: RosterPlan, site: str = "") -> RosterPlan:
     """Publish a solved plan. A re-planned version replaces the plan it was made from; the
-    check-ins already recorded follow the shifts that did not change."""
+    check-ins already recorded follow the shifts that did not change. Once committed, each person
+    concerned gets a message with their shifts (or what changed for them) and their schedule
+    link (absolute when `site`, "https://host", is given)."""
     if plan.status != RosterPlan.Status.SOLVED:
         raise ValidationError(_("Only a solved roster can be published."))
     with transaction.atomic():
@@ -222,6 +229,8 @@ def plan_publish(*, user, plan: RosterPlan) -> RosterPlan:
         plan.published_by = user if getattr(user, "is_authenticated", False) else None
         plan.save(update_fields=["status", "published_at", "published_by"])
         audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=plan, detail="publish")
+        plan_id = plan.pk
+        transaction.on_commit(lambda: swaps.roster_messages_send(plan_id, site=site))
     return plan
 
 
@@ -246,51 +255,11 @@ def replan_create(*, user, plan: RosterPlan, volunteer: Volunteer, from_date: dt
     return _save(new, user=user, action=AuditEvent.Action.CREATE, detail=f"re-plan of {plan.pk}")
 
 
-# -- swaps -------------------------------------------------------------------------------
+# -- swaps: in swaps.py (judged by the roster rules), re-exported here ------------------
 
-
-def _is_free(volunteer: Volunteer, date: dt.date) -> bool:
-    return not Assignment.objects.filter(volunteer=volunteer, date=date, published=True).exists()
-
-
-def swap_request_create(*, assignment: Assignment, to_volunteer: Volunteer, reason: str = "",
-                        now=None) -> SwapRequest:
-    now = now or timezone.now()
-    if not assignment.published or assignment.starts_at <= now:
-        raise ValidationError(_("Only a published shift that has not started can be swapped."))
-    if to_volunteer.pk == assignment.volunteer_id or to_volunteer.community_id != assignment.volunteer.community_id \
-            or to_volunteer.status != Volunteer.Status.APPROVED:
-        raise ValidationError({"to_volunteer": _("Choose another approved volunteer of your community.")})
-    if not _is_free(to_volunteer, assignment.date):
-        raise ValidationError({"to_volunteer": _("This person already has a shift that day.")})
-    swap = SwapRequest(assignment=assignment, from_volunteer=assignment.volunteer, to_volunteer=to_volunteer,
-                       reason=reason.strip()[:200])
-    swap.full_clean()
-    swap.save()
-    return swap
-
-
-def swap_decide(*, user, swap: SwapRequest, approve: bool, now=None) -> SwapRequest:
-    if swap.status != SwapRequest.Status.PENDING:
-        raise ValidationError(_("This request has been decided already."))
-    with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=swap.assignment_id)
-        if approve:
-            if assignment.volunteer_id != swap.from_volunteer_id or not assignment.published:
-                raise ValidationError(_("The shift has changed since the request: it cannot be swapped."))
-            if not _is_free(swap.to_volunteer, assignment.date):
-                raise ValidationError(_("%(name)s has a shift that day now.") % {"name": swap.to_volunteer.name})
-            assignment.volunteer = swap.to_volunteer
-            assignment.save(update_fields=["volunteer"])
-            SwapRequest.objects.filter(assignment=assignment, status=SwapRequest.Status.PENDING).exclude(
-                pk=swap.pk).update(status=SwapRequest.Status.REJECTED, decided_at=now or timezone.now())
-        swap.status = SwapRequest.Status.APPROVED if approve else SwapRequest.Status.REJECTED
-        swap.decided_by = user
-        swap.decided_at = now or timezone.now()
-        swap.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=swap,
-                     detail="swap approved" if approve else "swap refused")
-    return swap
+swap_request_create = swaps.swap_request_create
+swap_decide = swaps.swap_decide
+assignment_move = swaps.assignment_move
 
 
 # -- attendance --------------------------------------------------------------------------

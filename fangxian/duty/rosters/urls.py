@@ -22,6 +22,8 @@ urlpatterns = [
     path("pairs/<int:pk>/delete/", views.roster_pair_delete, name="roster_pair_delete"),
     path("swaps/", views.swap_list, name="swap_list"),
     path("swaps/<int:pk>/decide/", views.swap_decide, name="swap_decide"),
+    path("shifts/assigned/<int:pk>/edit/", views.assignment_edit, name="assignment_edit"),
+    path("volunteers/<int:pk>/schedule-slip.pdf", views.schedule_slip, name="schedule_slip"),
     path("no-shows/", views.no_show_list, name="no_show_list"),
     path("no-shows.xlsx", views.no_show_export, name="no_show_export"),
     # The personal schedule: a phone link, no login; the token is the key.

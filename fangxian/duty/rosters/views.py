@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,16 +26,18 @@ from django.views.decorators.http import require_POST
 from fangxian.access.models import Checkpoint
 from fangxian.access.selectors import console_checkpoint
 from fangxian.core.forms import attach_errors
+from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.personal import mask_name
 from fangxian.core.public import private_page
 from fangxian.core.scope import scope_of, scoped_view
+from fangxian.core.services import audit_object
 from fangxian.registry.models import Community
 
 from ..models import Assignment, Pair, RosterPlan, RosterRules, ShiftRequest, ShiftTemplate, SwapRequest, Volunteer
 from . import excel as roster_excel
 from . import pdf as roster_pdf
-from . import selectors, services
+from . import selectors, services, slips, swaps
 from .forms import (
     PairForm,
     PlanForm,
@@ -45,7 +48,7 @@ from .forms import (
     SwapForm,
     checkpoint_choices,
 )
-from .problem import explain, penalty_label, rules_for
+from .problem import explain_shifts, penalty_label, rules_for
 
 # Logged in, and reads a community: its admins and the subdistrict's officers.
 roster_view = scoped_view(lambda scope: scope.reads_communities)
@@ -258,30 +261,47 @@ def _plan(scope, pk, *, for_write=False) -> RosterPlan:
                                           for_write=for_write), pk=pk)
 
 
-def _progress_context(plan: RosterPlan) -> dict:
+def _progress_context(plan: RosterPlan, scope) -> dict:
+    """What the progress card shows; the same for the detail page and the partial it polls,
+    so that a refreshed card keeps its stop button (can_write)."""
     now = timezone.now()
     left = 0.0
     if plan.running and plan.started_at:
         left = max(0.0, (plan.started_at + dt.timedelta(seconds=plan.seconds) - now).total_seconds())
     done = 100 if not plan.running else int(100 * (1 - left / max(1, plan.seconds)))
-    return {"plan": plan, "seconds_left": int(left), "percent": done, "stale": services.plan_is_stale(plan)}
+    return {"plan": plan, "seconds_left": int(left), "percent": done, "stale": services.plan_is_stale(plan),
+            "can_write": scope.runs(plan.community_id)}
 
 
 @roster_view
 def roster_plan_detail(request, scope, pk):
     plan = _plan(scope, pk)
     assignments = list(selectors.assignments_of(plan))
-    can_write = scope.runs(plan.community_id)
+    explanations = explain_shifts(plan)
     return render(request, "duty/roster_plan_detail.html", {
-        **_progress_context(plan),
-        "can_write": can_write,
+        **_progress_context(plan, scope),
         "grid": selectors.plan_grid(plan, assignments),
-        "explanations": [explain(plan, s) for s in plan.shortfalls],
+        "explanations": explanations,
+        "out_of_time": sum(e.out_of_time for e in explanations),
         "penalties": [(penalty_label(k), v) for k, v in sorted(plan.penalties.items()) if v],
         "counts": selectors.person_counts(assignments),
-        "changes": selectors.plan_changes(plan) if plan.replaces_id else None,
+        "changes": _day_changes(selectors.plan_changes(plan)) if plan.replaces_id else None,
         "dropouts": _dropouts(plan),
     })
+
+
+def _day_changes(changes) -> list[dict]:
+    """Per person affected, each changed day as old shift → new shift (None: off)."""
+    rows = []
+    for c in changes:
+        days: dict = {}
+        for a in c.removed:
+            days.setdefault(a.date, [None, None])[0] = a.template
+        for a in c.added:
+            days.setdefault(a.date, [None, None])[1] = a.template
+        rows.append({"volunteer": c.volunteer,
+                     "days": [{"date": d, "old": old, "new": new} for d, (old, new) in sorted(days.items())]})
+    return rows
 
 
 def _dropouts(plan):
@@ -296,7 +316,7 @@ def roster_plan_progress(request, scope, pk):
     """The htmx partial the result page polls while the solver runs; when it has finished,
     the page reloads to show the roster."""
     plan = _plan(scope, pk)
-    response = render(request, "duty/roster_progress.html", _progress_context(plan))
+    response = render(request, "duty/roster_progress.html", {**_progress_context(plan, scope), "refresh": True})
     if not plan.running and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"
     return response
@@ -306,8 +326,8 @@ def roster_plan_progress(request, scope, pk):
 @roster_view
 def roster_plan_run(request, scope, pk):
     plan = _plan(scope, pk, for_write=True)
-    try:
-        services.plan_enqueue(user=request.user, plan=plan)
+    try:  # "continue solving" starts from the roster the plan has now
+        services.plan_enqueue(user=request.user, plan=plan, resume=request.POST.get("resume") == "1")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("duty:roster_plan_detail", plan.pk)
@@ -320,7 +340,7 @@ def roster_plan_stop(request, scope, pk):
     services.plan_stop(user=request.user, plan=plan)
     if request.headers.get("HX-Request") == "true":
         plan.refresh_from_db()
-        return render(request, "duty/roster_progress.html", _progress_context(plan))
+        return render(request, "duty/roster_progress.html", {**_progress_context(plan, scope), "refresh": True})
     return redirect("duty:roster_plan_detail", plan.pk)
 
 
@@ -329,7 +349,7 @@ def roster_plan_stop(request, scope, pk):
 def roster_plan_publish(request, scope, pk):
     plan = _plan(scope, pk, for_write=True)
     try:
-        services.plan_publish(user=request.user, plan=plan)
+        services.plan_publish(user=request.user, plan=plan, site=request.build_absolute_uri("/"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -376,7 +396,7 @@ def roster_plan_excel(request, scope, pk):
     return response
 
 
-# -- swaps -------------------------------------------------------------------------------
+# -- swaps and manual edits (judged by the roster rules: swaps.py) ------------------------
 
 
 @roster_view
@@ -398,13 +418,58 @@ def swap_list(request, scope):
 def swap_decide(request, scope, pk):
     swap = get_object_or_404(scope.filter(SwapRequest.objects.select_related("to_volunteer"), for_write=True), pk=pk)
     try:
-        services.swap_decide(user=request.user, swap=swap, approve=request.POST.get("decision") == "approve")
+        swaps.swap_decide(user=request.user, swap=swap, approve=request.POST.get("decision") == "approve",
+                          override_reason=request.POST.get("override_reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Swap approved: the shift is now %(name)s's.") % {"name": swap.to_volunteer.name}
-                         if swap.status == SwapRequest.Status.APPROVED else _("Swap refused."))
-    return redirect("duty:swap_list")
+        if getattr(error, "code", None) == "rules":
+            messages.info(request, _("To approve it all the same, give a reason for overriding the rules."))
+        return redirect("duty:swap_list")
+    if swap.status != SwapRequest.Status.APPROVED:
+        messages.success(request, _("Swap refused."))
+        return redirect("duty:swap_list")
+    messages.success(request, _("Swap approved: the shift is now %(name)s's. Both schedule links show it.") % {
+        "name": swap.to_volunteer.name})
+    return redirect(reverse("duty:swap_list") + "?status=approved")
+
+
+def _assignment(scope, pk) -> Assignment:
+    return get_object_or_404(scope.filter(Assignment.objects.select_related(
+        "plan__community", "template__checkpoint", "volunteer"), for_write=True), pk=pk)
+
+
+@roster_view
+def assignment_edit(request, scope, pk):
+    """An admin gives one shift of a solved or published roster to someone else: the picker
+    lists who may take it by the rules; `?broken=1` lists the others with the rules they would
+    break, who can be chosen only with a reason."""
+    assignment = _assignment(scope, pk)
+    editable = swaps.is_editable(assignment)
+    broken = request.GET.get("broken") == "1" or request.POST.get("broken") == "1"
+    picker = form = None
+    if editable:
+        roster = swaps.roster_of(assignment.plan)
+        picker = swaps.takeover_candidates(assignment, q=request.GET.get("q", ""), masked=False, broken=broken,
+                                           roster=roster)
+        form = SwapForm(request.POST or None, volunteers=Volunteer.objects.filter(
+            community_id=assignment.plan.community_id, status=Volunteer.Status.APPROVED))
+        if request.method == "POST" and form.is_valid():
+            try:
+                swaps.assignment_move(user=request.user, assignment=assignment,
+                                      to_volunteer=form.cleaned_data["to_volunteer"],
+                                      override_reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The shift is now %(name)s's.") % {
+                    "name": form.cleaned_data["to_volunteer"].name})
+                return redirect("duty:roster_plan_detail", assignment.plan_id)
+    elif request.method == "POST":
+        messages.error(request, _("Only a shift of a solved or published roster that has not started can be "
+                                  "given to someone else."))
+    return render(request, "duty/assignment_edit.html", {
+        "assignment": assignment, "editable": editable, "picker": picker, "form": form, "broken": broken,
+        "q": picker.q if picker else ""})
 
 
 # -- no-shows ----------------------------------------------------------------------------
@@ -459,19 +524,23 @@ def schedule_personal(request, token):
 
 
 def swap_request_create(request, token):
+    """The volunteer picks who takes their shift over among those the rules allow (searched by
+    name, shown masked: the page is public)."""
     volunteer = _volunteer_by_token(token)
     shifts = selectors.upcoming_shifts(volunteer)
     now = timezone.now()
     shifts = [a for a in shifts if a.starts_at > now]
     wanted = request.GET.get("shift") or request.POST.get("shift")
     assignment = next((a for a in shifts if str(a.pk) == wanted), shifts[0] if shifts else None)
-    form = None
+    form = picker = None
     if assignment is not None:
-        form = SwapForm(request.POST or None, volunteers=selectors.free_volunteers(assignment))
+        picker = swaps.takeover_candidates(assignment, q=request.GET.get("q", ""))
+        form = SwapForm(request.POST or None, volunteers=Volunteer.objects.filter(
+            community_id=volunteer.community_id, status=Volunteer.Status.APPROVED).exclude(pk=volunteer.pk))
         if request.method == "POST" and form.is_valid():
             try:
-                services.swap_request_create(assignment=assignment, to_volunteer=form.cleaned_data["to_volunteer"],
-                                             reason=form.cleaned_data["reason"])
+                swaps.swap_request_create(assignment=assignment, to_volunteer=form.cleaned_data["to_volunteer"],
+                                          reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -479,7 +548,19 @@ def swap_request_create(request, token):
                 return redirect("duty:schedule_personal", token)
     return _private(render(request, "duty/swap_request.html", {
         "name": mask_name(volunteer.name), "shifts": shifts, "assignment": assignment, "form": form,
-        "token": token}))
+        "picker": picker, "token": token}))
+
+
+@roster_view
+def schedule_slip(request, scope, pk):
+    """A slip to hand a volunteer (A6): the QR of their schedule link and how to use it."""
+    volunteer = get_object_or_404(scope.filter(Volunteer.objects.filter(status=Volunteer.Status.APPROVED),
+                                               for_write=True).select_related("community"), pk=pk)
+    url = request.build_absolute_uri(swaps.schedule_path(volunteer))
+    audit_object(actor=request.user, action=AuditEvent.Action.EXPORT, obj=volunteer, detail="schedule slip")
+    response = HttpResponse(slips.schedule_slip_pdf(volunteer, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="schedule-{volunteer.pk}.pdf"'
+    return _private(response)
 
 
 # -- attendance at the checkpoint console -------------------------------------------------

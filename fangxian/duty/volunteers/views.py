@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -22,13 +23,14 @@ from reportlab.lib.units import mm
 from fangxian.core.forms import RevealForm, attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.pdf import centered, document, draw_qr, finish
+from fangxian.core.pdf import centered, document, draw_qr, finish, qr
 from fangxian.core.public import private_page, rate_limited
 from fangxian.core.scope import Reach, scoped_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 from fangxian.registry.models import Community, ResidentialGroup
 
 from ..models import Volunteer, VolunteerTeam
+from ..rosters.swaps import schedule_path
 from . import selectors, services
 from .forms import ActivityForm, DecisionForm, MemberForm, SignUpForm, StaffForm, TeamForm, VolunteerEditForm
 
@@ -187,8 +189,13 @@ def volunteer_detail(request, scope, pk):
     volunteer = _volunteer(scope, pk)
     audit_object(actor=request.user, action=AuditEvent.Action.VIEW, obj=volunteer)
     can_edit = scope.can_write(volunteer)
+    schedule_url = schedule_qr = None
+    if can_edit and volunteer.status == Volunteer.Status.APPROVED:  # the link is the key: for the admins only
+        schedule_url = request.build_absolute_uri(schedule_path(volunteer))
+        schedule_qr = mark_safe(qr(schedule_url).svg_inline(  # noqa: S308 (segno's own SVG markup)
+            scale=4, border=2, omitsize=True, svgclass="qr", lineclass=None, title=_("My shifts")))
     return render(request, "duty/volunteer_detail.html", {
-        "volunteer": volunteer, "can_edit": can_edit,
+        "volunteer": volunteer, "can_edit": can_edit, "schedule_url": schedule_url, "schedule_qr": schedule_qr,
         "can_decide": can_edit and volunteer.status == Volunteer.Status.PENDING,
         "grid": selectors.availability_rows(volunteer.availability), "heads": selectors.band_heads(),
         "teams": volunteer.teams.order_by("formed_on", "pk"), "reveal_form": RevealForm(),
