@@ -84,8 +84,9 @@ def test_it_shows_and_exports_no_shows(client, day):
     assert len(rows) == 4 and {r[4] for r in rows[1:]} == {"张带班", "李组长", "王青年"}
 
 
-def test_it_checks_in_from_the_console_page(client, two_grids):
-    """Today's shift around now, at the gate; erin (the checkpoint's volunteer) checks a person in."""
+def test_it_checks_in_from_the_console_page(client, two_grids, frozen_clock):
+    """Today's shift around now, at the gate; erin (the checkpoint's volunteer) checks a person in. At a
+    frozen hour: the shift starting an hour ago must not be one of the community's own templates."""
     roster_community(two_grids)
     start = timezone.localtime() - dt.timedelta(hours=1)
     template = ShiftTemplate.objects.create(community=two_grids.community, checkpoint=two_grids.checkpoint,
