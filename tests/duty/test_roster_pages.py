@@ -159,7 +159,7 @@ def test_it_keeps_rules_as_dated_versions(client, tiny):
     assert response.status_code == 200 and RosterRules.objects.count() == 2
 
 
-def test_it_makes_a_demo_roster(two_grids):
+def test_it_makes_a_demo_roster(two_grids, django_capture_on_commit_callbacks, caplog):
     from fangxian.duty.rosters.demo import demo_rosters
     from fangxian.duty.volunteers.demo import demo_volunteers
     from tests.access.conftest import make_checkpoint
@@ -167,7 +167,9 @@ def test_it_makes_a_demo_roster(two_grids):
     make_checkpoint(two_grids.estate, name="北门")
     make_checkpoint(two_grids.estate, name="南门")
     demo_volunteers(two_grids.community)
-    summary = demo_rosters(two_grids.community, days=7, seconds=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = demo_rosters(two_grids.community, days=7, seconds=10)
+    assert not [r for r in caplog.records if r.getMessage().startswith("message ")]  # made-up phones: no messages
     assert summary["shift_templates"] == 2 * 3 + 1
     plan = RosterPlan.objects.get(pk=summary["roster"])
     assert plan.status == RosterPlan.Status.PUBLISHED and summary["shifts"] >= 7 * (2 * 3 + 1)

@@ -203,11 +203,11 @@ def _solve_watched(plan: RosterPlan, problem, solve, *, hint=None):
     return outcome["result"]
 
 
-def plan_publish(*, user, plan: RosterPlan, site: str = "") -> RosterPlan:
+def plan_publish(*, user, plan: RosterPlan, site: str = "", tell_volunteers: bool = True) -> RosterPlan:
     """Publish a solved plan. A re-planned version replaces the plan it was made from; the
     check-ins already recorded follow the shifts that did not change. Once committed, each person
     concerned gets a message with their shifts (or what changed for them) and their schedule
-    link (absolute when `site`, "https://host", is given)."""
+    link (absolute when `site`, "https://host", is given), unless `tell_volunteers` is False."""
     if plan.status != RosterPlan.Status.SOLVED:
         raise ValidationError(_("Only a solved roster can be published."))
     with transaction.atomic():
@@ -230,7 +230,8 @@ def plan_publish(*, user, plan: RosterPlan, site: str = "") -> RosterPlan:
         plan.save(update_fields=["status", "published_at", "published_by"])
         audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=plan, detail="publish")
         plan_id = plan.pk
-        transaction.on_commit(lambda: swaps.roster_messages_send(plan_id, site=site))
+        if tell_volunteers:
+            transaction.on_commit(lambda: swaps.roster_messages_send(plan_id, site=site))
     return plan
 
 
