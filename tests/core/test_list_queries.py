@@ -14,6 +14,10 @@ from fangxian.registry.models import Entrance
 from tests.access.conftest import make_checkpoint, scan_event
 from tests.factories import BuildingFactory, DwellingFactory, GridFactory, PersonFactory
 
+# Rosters, passes, quarantines and reports are dated from today: a fixed moment, whatever the
+# hour CI runs at.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 LIST_PAGES = [
     "home",
     "audit_log",

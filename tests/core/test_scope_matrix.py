@@ -41,6 +41,10 @@ from tests.roles import (  # noqa: F401 (the rows are re-exported for the apps' 
     row,
 )
 
+# Rosters, passes, quarantines and reports are dated from today: a fixed moment, whatever the
+# hour CI runs at.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 # Later apps keep their part of the matrix in `tests/<app>/matrix.py`: PAGES, POST_DATA, API
 # (each optional) and `equip(cast)`, which adds their objects to the cast. They are merged below.
 APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
