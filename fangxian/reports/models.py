@@ -139,3 +139,26 @@ class ReportReminder(models.Model):
             models.UniqueConstraint(fields=["checkpoint", "day"], condition=Q(checkpoint__isnull=False),
                                     name="reminder_checkpoint_once"),
         ]
+
+
+class FigureSnapshot(models.Model):
+    """Every drafted figure of a community as it stood at a day's close (or when its report was
+    submitted): the registry keeps no history, so yesterday's population can only be read back
+    from here. Written by the worker (reports.snapshots) and never edited by hand."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("community"))
+    day = models.DateField(_("day"))
+    figures = models.JSONField(_("figures"), default=dict)  # {section: {figure: int}}
+    taken_at = models.DateTimeField(_("taken at"))
+
+    scope_paths = ScopePaths(community="community")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "day"], name="snapshot_once_a_day")]
+        ordering = ["day", "community_id"]
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day}"

@@ -14,6 +14,7 @@ from .selectors import reads_reports
 plugins.urls("reports/", "fangxian.reports.urls")
 plugins.api_router("/reports", router)
 plugins.periodic(every_seconds=600)(jobs.report_reminders)
+plugins.periodic(every_seconds=300)(jobs.figure_snapshots)
 
 
 @plugins.menu(order=50)
