@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,6 +26,7 @@ from fangxian.core.pdf import chinese_font, printable
 from fangxian.core.reporting import sections
 
 from .models import ZERO_FIELDS
+from .totals import Change, Total, change_cell, total_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -38,8 +40,31 @@ def layout() -> list[tuple]:
     return [(s, list(s.figures)) for s in sections()]
 
 
-def flat(figures: dict) -> list[int | None]:
+def flat(figures: dict) -> list:
     return [figures.get(s.key, {}).get(f.key) for s, fs in layout() for f in fs]
+
+
+def as_cell(value):
+    """A value as a spreadsheet cell: a number, or the text of an incomplete total or change."""
+    if isinstance(value, Total):
+        return total_cell(value)
+    if isinstance(value, Change):
+        return change_cell(value)
+    return value
+
+
+def text(value) -> str:
+    """A value as the PDF prints it: "—" for unknown, an incomplete total with its missing units."""
+    value = as_cell(value)
+    return "—" if value is None else str(value)
+
+
+def missing_note(missing: list[dict], *, submitted: bool) -> str:
+    """The line naming the units that had not filed: at submission, or so far."""
+    names = "、".join(unit["name"] for unit in missing)
+    if submitted:
+        return _("Submitted with %(n)s units missing: %(names)s") % {"n": len(missing), "names": names}
+    return _("%(n)s units not reported yet: %(names)s") % {"n": len(missing), "names": names}
 
 
 def _save(book: Workbook) -> bytes:
@@ -78,12 +103,18 @@ def subdistrict_xlsx(view, *, title: str, state_labels: dict) -> bytes:
         if row.state == "missing":
             for cell in sheet[sheet.max_row][:2]:
                 cell.fill = MISSING_FILL
-    sheet.append([_("Total"), ""] + [view.fill_totals[name] for name, _label in ZERO_FIELDS] + flat(view.totals))
-    for cell in sheet[sheet.max_row]:
-        cell.font = BOLD
-    change_fill = [view.fill_totals[n] - view.previous_fill_totals[n] for n, _label in ZERO_FIELDS]
-    change = [view.change(s.key, f.key) for s, fs in layout() for f in fs]
+    # A total over communities some of which have not submitted carries the text saying so.
+    sheet.append([_("Total"), ""] + [as_cell(view.fill_totals[name]) for name, _label in ZERO_FIELDS]
+                 + [as_cell(total) for total in flat(view.totals)])
+    for total_box in sheet[sheet.max_row]:
+        total_box.font = BOLD
+    change_fill = [as_cell(view.fill_change(n)) for n, _label in ZERO_FIELDS]
+    change = [as_cell(view.change(s.key, f.key)) for s, fs in layout() for f in fs]
     sheet.append([_("Change on the day before"), ""] + change_fill + change)
+    if view.unfiled:
+        sheet.append([])
+        sheet.append([_("Not in the totals (no submitted report): %(names)s") % {
+            "names": "、".join(row.community.name for row in view.unfiled)}])
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 12
     for index in range(3, len(labels_row) + 1):
@@ -92,7 +123,7 @@ def subdistrict_xlsx(view, *, title: str, state_labels: dict) -> bytes:
     return _save(book)
 
 
-def units_xlsx(units: list[dict], *, title: str) -> bytes:
+def units_xlsx(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
     """Figures as rows, units as columns. A unit: {"name", "status", "figures", "fill": {field: n}}."""
     book = Workbook()
     sheet = book.active
@@ -108,6 +139,8 @@ def units_xlsx(units: list[dict], *, title: str) -> bytes:
         if len(row) == 1:
             sheet[sheet.max_row][0].font = BOLD
             sheet[sheet.max_row][0].fill = HEAD_FILL
+    for note in notes:  # the texts filled in and the units missing, under the table
+        sheet.append([note])
     sheet.column_dimensions["A"].width = 26
     for index in range(2, len(units) + 2):
         sheet.column_dimensions[get_column_letter(index)].width = 14
@@ -116,10 +149,11 @@ def units_xlsx(units: list[dict], *, title: str) -> bytes:
 
 def _unit_rows(units: list[dict]) -> list[list]:
     rows = [[_("Filled in")]]
-    rows += [[str(label)] + [u["fill"].get(name) for u in units] for name, label in ZERO_FIELDS]
+    rows += [[str(label)] + [as_cell(u["fill"].get(name)) for u in units] for name, label in ZERO_FIELDS]
     for section, figures in layout():
         rows.append([str(section.title)])
-        rows += [[str(f.label)] + [u["figures"].get(section.key, {}).get(f.key) for u in units] for f in figures]
+        rows += [[str(f.label)] + [as_cell(u["figures"].get(section.key, {}).get(f.key)) for u in units]
+                 for f in figures]
     return rows
 
 
@@ -131,6 +165,8 @@ def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
                                  topMargin=10 * mm, bottomMargin=8 * mm, title=title, author=_("Fangxian"))
     heading = ParagraphStyle("h", fontName=font, fontSize=14, leading=18, spaceAfter=6)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, spaceBefore=4)
+    # Cells wrap: an incomplete total ("12（3 个单位未报）") is longer than a number.
+    small = ParagraphStyle("c", fontName=font, fontSize=7.5, leading=9, alignment=2)
     story = []
     for start in range(0, max(len(units), 1), PDF_UNITS_PER_PAGE):
         chunk = units[start:start + PDF_UNITS_PER_PAGE]
@@ -145,7 +181,7 @@ def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
                 section_rows.append(len(data))
                 data.append([printable(row[0])] + [""] * len(chunk))
             else:
-                data.append([printable(row[0])] + ["—" if v is None else str(v) for v in row[1:]])
+                data.append([printable(row[0])] + [Paragraph(escape(printable(text(v))), small) for v in row[1:]])
         table = Table(data, colWidths=[62 * mm] + [26 * mm] * len(chunk), repeatRows=2, hAlign="LEFT")
         style = [
             ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7.5),
@@ -162,6 +198,6 @@ def units_pdf(units: list[dict], *, title: str, notes: list[str] = ()) -> bytes:
         table.setStyle(TableStyle(style))
         story.append(table)
     for note in notes:  # the texts filled in, under the table
-        story.append(Paragraph(printable(note), body))
+        story.append(Paragraph(escape(printable(note)), body))
     document.build(story)
     return buffer.getvalue()

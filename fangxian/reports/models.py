@@ -54,6 +54,9 @@ class DailyReport(models.Model):
     progress = models.TextField(_("Work progress"), max_length=2000, blank=True)
     problems = models.TextField(_("Problems and requests"), max_length=2000, blank=True)
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    # The units (residential groups, active checkpoints) that had not submitted when a community
+    # report was submitted with the admin's confirmation: [{"kind": "group", "id": 3, "name": "一组"}].
+    missing_units = models.JSONField(_("units missing at submission"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+", verbose_name=_("drafted by"))
     created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
@@ -117,7 +120,10 @@ class ReportDeadline(models.Model):
 
 
 class ReportReminder(models.Model):
-    """A reminder sent to a unit that had not reported by the deadline: at most one per day."""
+    """The last reminder sent to a unit that had not reported, one row per unit and day. The
+    worker reminds once after the deadline; an admin may remind by hand before it (and again),
+    which moves `sent_at`; the worker still reminds once after the deadline if the last
+    reminder was sent before it."""
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey("registry.ResidentialGroup", on_delete=models.CASCADE, null=True, blank=True,

@@ -2,13 +2,13 @@
 who is missing, roll-ups and the history of a figure.
 
 Everything works on many communities at once with a fixed number of queries: the
-subdistrict view drafts every community of a day in one go.
+subdistrict view (days.py) drafts every community of a day in one go.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from fangxian.core.reporting import sections
 from fangxian.core.scope import Scope
 from fangxian.registry.models import Community, ResidentialGroup
 
-from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline
+from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline, ReportReminder
 
 # {section key: {figure key: int}}
 Figures = dict[str, dict[str, int]]
@@ -116,84 +116,6 @@ def unit_state(report: DailyReport | None, submitted: DailyReport | None, deadli
     return "draft" if report is not None else "not_yet"
 
 
-# -- the subdistrict view ----------------------------------------------------------------------
-
-
-@dataclass
-class CommunityRow:
-    community: Community
-    state: str
-    deadline: dt.datetime
-    report: DailyReport | None  # the submitted version, if any
-    figures: Figures  # the submitted snapshot, else the live draft
-    fill: dict[str, int | None] = field(default_factory=dict)
-
-
-@dataclass
-class DayView:
-    day: dt.date
-    rows: list[CommunityRow]
-    totals: Figures
-    fill_totals: dict[str, int]
-    previous_totals: Figures
-    previous_fill_totals: dict[str, int]
-
-    def change(self, section: str, key: str) -> int:
-        return self.totals.get(section, {}).get(key, 0) - self.previous_totals.get(section, {}).get(key, 0)
-
-    @property
-    def missing(self) -> list[CommunityRow]:
-        return [row for row in self.rows if row.state == "missing"]
-
-
-def _figures_of(communities, day) -> tuple[dict[int, Figures], dict[int, DailyReport]]:
-    """Each community's figures of a day: its submitted snapshot, or the live draft."""
-    ids = [c.pk for c in communities]
-    submitted = submitted_reports(day, community_ids=ids)
-    unsubmitted = [pk for pk in ids if pk not in submitted]
-    figures = draft(unsubmitted, day) if unsubmitted else {}
-    for pk, report in submitted.items():
-        figures[pk] = report.figures
-    return figures, submitted
-
-
-def total(figures_list) -> Figures:
-    totals: Figures = {}
-    for figures in figures_list:
-        for section, values in figures.items():
-            bucket = totals.setdefault(section, {})
-            for key, value in values.items():
-                bucket[key] = bucket.get(key, 0) + int(value or 0)
-    return totals
-
-
-def fill_total(reports) -> dict[str, int]:
-    return {name: sum(getattr(r, name) or 0 for r in reports) for name, _label in ZERO_FIELDS}
-
-
-def day_view(communities, day: dt.date, *, now: dt.datetime | None = None) -> DayView:
-    now = now or timezone.now()
-    communities = list(communities)
-    ids = [c.pk for c in communities]
-    figures, submitted = _figures_of(communities, day)
-    latest = latest_reports(day, community_ids=ids)
-    times = deadlines(ids, day)
-    rows = []
-    for community in communities:
-        report = submitted.get(community.pk)
-        deadline = deadline_moment(day, times[community.pk])
-        rows.append(CommunityRow(
-            community=community, state=unit_state(latest.get(community.pk), report, deadline, now),
-            deadline=deadline, report=report, figures=figures.get(community.pk, {}),
-            fill={name: getattr(report, name) if report else None for name, _label in ZERO_FIELDS},
-        ))
-    previous_figures, previous_submitted = _figures_of(communities, day - dt.timedelta(days=1))
-    return DayView(
-        day=day, rows=rows, totals=total(row.figures for row in rows), fill_totals=fill_total(submitted.values()),
-        previous_totals=total(previous_figures.values()), previous_fill_totals=fill_total(previous_submitted.values()),
-    )
-
-
 # -- the community page --------------------------------------------------------------------
 
 
@@ -233,14 +155,47 @@ def unit_columns(community: Community, day: dt.date, *, now: dt.datetime | None 
     return columns
 
 
+def unfiled(columns: list[UnitColumn]) -> list[dict]:
+    """The sub-report units that have not submitted, as a report records them:
+    [{"kind": "group" or "checkpoint", "id", "name"}], the groups first."""
+    return [{"kind": c.kind, "id": c.unit.pk, "name": c.unit.name} for c in columns if c.submitted is None]
+
+
+def pending_units(community: Community, day: dt.date) -> list[dict]:
+    """The community's residential groups and active checkpoints without a submitted sub-report
+    of the day (three queries, no drafting)."""
+    units = [("group", list(ResidentialGroup.objects.filter(community=community).order_by("number"))),
+             ("checkpoint", list(active_checkpoints([community.pk])))]
+    pending = []
+    for kind, found in units:
+        done = submitted_reports(day, **{f"{kind}_ids": [u.pk for u in found]})
+        pending += [{"kind": kind, "id": u.pk, "name": u.name} for u in found if u.pk not in done]
+    return pending
+
+
+def last_reminders(community: Community, day: dt.date) -> dict[tuple[str, int], dt.datetime]:
+    """When each of the community's groups and checkpoints was last reminded of the day's sub-report."""
+    rows = ReportReminder.objects.filter(community=community, day=day).exclude(group=None, checkpoint=None)
+    return {("group", g) if g else ("checkpoint", c): at for g, c, at in rows.values_list(
+        "group_id", "checkpoint_id", "sent_at")}
+
+
 def compiled_fill(columns: list[UnitColumn]) -> dict:
-    """The residential groups' submitted fill-ins, compiled: the numbers summed, the texts one
-    line per group. The default of the community's own fill-in when it is still blank. (The
-    checkpoints' numbers are not added: the people they found belong to a group already.)"""
-    reports = [c.submitted for c in columns if c.submitted is not None and c.kind == "group"]
+    """The residential groups' submitted fill-ins, compiled, as the default of the community's
+    own fill-in while it is blank: the texts one line per group that submitted; the numbers
+    summed only once EVERY group has submitted, since a sum over some of them is not the
+    community's figure (blank is not zero). The checkpoints' numbers are never added: the
+    people they found belong to a group already."""
+    groups = [c for c in columns if c.kind == "group"]
+    reports = [c.submitted for c in groups if c.submitted is not None]
     if not reports:
         return {}
-    compiled: dict = fill_total(reports)
+    compiled: dict = {}
+    if len(reports) == len(groups):
+        for name, _label in ZERO_FIELDS:
+            values = [getattr(r, name) for r in reports]
+            if None not in values:
+                compiled[name] = sum(values)
     for name in ("progress", "problems"):
         lines = [f"{r.unit_name}: {getattr(r, name)}" for r in reports if getattr(r, name).strip()]
         compiled[name] = "\n".join(lines)

@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from fangxian.core.reporting import sections
 from fangxian.registry.models import Community
 
 from .models import FigureSnapshot
@@ -45,6 +46,22 @@ def stored_figures(community_ids, day: dt.date) -> dict[int, Figures]:
     """The stored snapshot of each community that has one for `day`."""
     rows = FigureSnapshot.objects.filter(community_id__in=list(community_ids), day=day)
     return dict(rows.values_list("community_id", "figures"))
+
+
+def figures_as_it_was(community_ids, day: dt.date, *, today: dt.date) -> dict[int, Figures]:
+    """Each community's drafted figures of `day`. For a past day the levels (population,
+    dwellings, passes valid, in quarantine …) are the stored snapshot's, as they were at the
+    close, while the day's flows are counted again from their dated rows, which do not move."""
+    ids = list(community_ids)
+    drafted = draft(ids, day) if ids else {}
+    if day >= today:
+        return drafted
+    levels = [(s.key, f.key) for s in sections() for f in s.figures if f.kind == "level"]
+    for pk, stored in stored_figures(ids, day).items():
+        for section, key in levels:
+            if key in stored.get(section, {}):
+                drafted[pk].setdefault(section, {})[key] = stored[section][key]
+    return drafted
 
 
 def snapshots_at_close(*, now: dt.datetime | None = None) -> int:

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("community/<int:pk>/", views.community, name="community"),
     path("community/<int:pk>/report.xlsx", views.community_xlsx, name="community_xlsx"),
     path("community/<int:pk>/report.pdf", views.community_pdf, name="community_pdf"),
+    path("community/<int:pk>/remind/", views.remind, name="remind"),
     path("group/<int:pk>/", views.group, name="group"),
     path("checkpoint/<int:pk>/", views.checkpoint, name="checkpoint"),
     path("version/<int:pk>/", views.version, name="version"),

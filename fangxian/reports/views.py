@@ -24,7 +24,7 @@ from fangxian.core.scope import Reach, scoped_view
 from fangxian.core.services import audit_object, audit_record
 from fangxian.registry.models import Community, ResidentialGroup
 
-from . import exports, selectors, services
+from . import days, exports, selectors, services
 from .forms import CorrectionForm, DeadlineForm, ReportForm
 from .models import TEXT_FIELDS, ZERO_FIELDS, DailyReport, ReportDeadline
 
@@ -74,7 +74,7 @@ def _day_view(request, scope):
     query = request.GET.get("q", "").strip()[:40]
     if query:
         communities = communities.filter(name__icontains=query)
-    return selectors.day_view(communities, day, now=clock()), query
+    return days.day_view(communities, day, now=clock()), query
 
 
 @reports_view
@@ -84,14 +84,14 @@ def day(request, scope):
     rows = [(row, exports.flat(row.figures), [row.fill[n] for n, _label in ZERO_FIELDS]) for row in view.rows]
     totals = exports.flat(view.totals)
     changes = [view.change(s.key, f.key) for s, f in columns]
-    fill_changes = [view.fill_totals[n] - view.previous_fill_totals[n] for n, _label in ZERO_FIELDS]
+    fill_changes = [view.fill_change(n) for n, _label in ZERO_FIELDS]
     return render(request, "reports/day.html", {
         "view": view, "day": view.day, "query": query, "rows": rows, "layout": exports.layout(),
         "totals": list(zip(totals, changes, strict=True)),
         "fill_totals": list(zip([view.fill_totals[n] for n, _l in ZERO_FIELDS], fill_changes, strict=True)),
         "zero_fields": ZERO_FIELDS, "states": STATE_LABELS, "previous": view.day - dt.timedelta(days=1),
         "next": view.day + dt.timedelta(days=1) if view.day < timezone.localdate(clock()) else None,
-        "figure_keys": [f"{s.key}.{f.key}" for s, f in columns],
+        "figure_keys": [f"{s.key}.{f.key}" for s, f in columns], "unfiled": view.unfiled,
     })
 
 
@@ -121,8 +121,10 @@ def day_pdf(request, scope):
     units.append({"name": _("Day-on-day change"), "status": "",
                   "figures": {s.key: {f.key: view.change(s.key, f.key) for f in figures}
                               for s, figures in exports.layout()},
-                  "fill": {n: view.fill_totals[n] - view.previous_fill_totals[n] for n, _label in ZERO_FIELDS}})
-    content = exports.units_pdf(units, title=_("Daily report of %(day)s") % {"day": view.day})
+                  "fill": {n: view.fill_change(n) for n, _label in ZERO_FIELDS}})
+    notes = [_("Not in the totals (no submitted report): %(names)s") % {
+        "names": "、".join(row.community.name for row in view.unfiled)}] if view.unfiled else []
+    content = exports.units_pdf(units, title=_("Daily report of %(day)s") % {"day": view.day}, notes=notes)
     audit_record(actor=request.user, action=AuditEvent.Action.EXPORT, target_type="reports.DailyReport",
                  detail=f"subdistrict pdf {view.day}")
     return _download(content, "application/pdf", f"daily-report-{view.day}.pdf", inline=True)
@@ -138,13 +140,19 @@ def _community_context(community, day):
                                                day=day).select_related("submitted_by").order_by("version"))
     latest = versions[-1] if versions else None
     submitted = next((v for v in reversed(versions) if v.is_submitted), None)
-    figures = latest.figures if latest and latest.is_submitted else selectors.draft([community.pk], day)[community.pk]
+    if latest and latest.is_submitted:
+        figures = latest.figures
+    else:  # a past day reads its snapshot when there is one
+        figures = days.community_figures([community.pk], day, {}, today=timezone.localdate(now))[community.pk]
     columns = selectors.unit_columns(community, day, now=now, deadline=deadline)
+    reminded = selectors.last_reminders(community, day)
+    pending = [{**unit, "reminded_at": reminded.get((unit["kind"], unit["id"]))} for unit in selectors.unfiled(columns)]
     return {
         "community": community, "day": day, "deadline": deadline, "versions": versions, "latest": latest,
         "submitted": submitted, "figures": figures, "columns": columns,
         "state": selectors.unit_state(latest, submitted, deadline, now), "states": STATE_LABELS,
-        "compiled": selectors.compiled_fill(columns),
+        "compiled": selectors.compiled_fill(columns), "pending": pending, "deadline_passed": now >= deadline,
+        "is_today": day == timezone.localdate(now),
     }
 
 
@@ -174,7 +182,8 @@ def community(request, scope, pk):
             submit = "submit" in request.POST
             try:
                 services.report_save(scope=scope, user=request.user, community=unit, day=day,
-                                     data=form.cleaned_data, submit=submit, now=clock())
+                                     data=form.cleaned_data, submit=submit, now=clock(),
+                                     confirm_missing=request.POST.get("confirm_missing") == "1")
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -183,6 +192,10 @@ def community(request, scope, pk):
     columns = context["columns"]
     return render(request, "reports/community.html", {
         **context, "form": form, "can_write": can_write, "correction_form": CorrectionForm(),
+        "can_remind": can_write and context["is_today"] and bool(context["pending"]),
+        "missing_at_submission": context["submitted"].missing_units if context["submitted"] else [],
+        # Beside the blank numbers: the groups whose sub-reports they would be summed from.
+        "pending_groups": [u for u in context["pending"] if u["kind"] == "group"],
         "rows": _layout_rows([context["figures"]] + [c.figures for c in columns]),
         "zero_fields": ZERO_FIELDS, "previous": day - dt.timedelta(days=1),
         "next": day + dt.timedelta(days=1) if day < timezone.localdate(clock()) else None,
@@ -200,11 +213,16 @@ def _community_units(scope, unit, day):
     units = [{"name": unit.name, "status": str(STATE_LABELS[context["state"]]), "figures": figures,
               "fill": {n: getattr(report, n) if report else None for n, _label in ZERO_FIELDS},
               "missing": context["state"] == "missing"}]
+    # What a reader of the paper must know: who had not filed when the report was submitted,
+    # or, before it is, who has not filed yet.
+    missing = report.missing_units if report is not None else context["pending"]
     for column in context["columns"]:
         units.append({"name": column.unit.name, "status": str(STATE_LABELS[column.state]), "figures": column.figures,
                       "fill": {n: getattr(column.submitted, n, None) for n, _label in ZERO_FIELDS},
                       "missing": column.state == "missing"})
     notes = []
+    if missing:
+        notes.append(exports.missing_note(missing, submitted=report is not None))
     if report is not None:
         for name, label in TEXT_FIELDS:
             if getattr(report, name):
@@ -217,8 +235,9 @@ def community_xlsx(request, scope, pk):
     scope.require(selectors.reads_reports(scope))
     unit = get_object_or_404(_readable_communities(scope), pk=pk)
     day = _day(request)
-    units, _notes = _community_units(scope, unit, day)
-    content = exports.units_xlsx(units, title=_("Daily report of %(unit)s, %(day)s") % {"unit": unit, "day": day})
+    units, notes = _community_units(scope, unit, day)
+    content = exports.units_xlsx(units, title=_("Daily report of %(unit)s, %(day)s") % {"unit": unit, "day": day},
+                                 notes=notes)
     audit_object(actor=request.user, action=AuditEvent.Action.EXPORT, obj=unit, detail=f"daily report xlsx {day}")
     return _download(content, exports.XLSX, f"daily-report-{unit.code}-{day}.xlsx")
 
@@ -233,6 +252,28 @@ def community_pdf(request, scope, pk):
                                 notes=notes)
     audit_object(actor=request.user, action=AuditEvent.Action.EXPORT, obj=unit, detail=f"daily report pdf {day}")
     return _download(content, "application/pdf", f"daily-report-{unit.code}-{day}.pdf", inline=True)
+
+
+@require_POST
+@reports_view
+def remind(request, scope, pk):
+    """The admin reminds one unit ("group:3", "checkpoint:5") or, with all=1, every unit that
+    has not submitted today's sub-report."""
+    unit = get_object_or_404(scope.communities(Community.objects.all(), Reach.RUN), pk=pk)
+    day = timezone.localdate(clock())
+    if request.POST.get("all") == "1":
+        chosen = selectors.pending_units(unit, day)
+    else:
+        kind, _colon, unit_id = request.POST.get("unit", "").partition(":")
+        chosen = [{"kind": kind, "id": int(unit_id)}] if kind in ("group", "checkpoint") and unit_id.isdigit() else []
+    try:
+        reminded = services.reminder_send(scope=scope, user=request.user, community=unit, units=chosen, day=day,
+                                          now=clock())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Reminded: %(names)s.") % {"names": "、".join(u["name"] for u in reminded)})
+    return redirect(reverse("reports:community", args=[unit.pk]) + f"?day={day}")
 
 
 # -- sub-reports: a residential group's (its leader's phone form) and a checkpoint's --------------
@@ -330,11 +371,9 @@ def version(request, scope, pk):
 @reports_view
 def correct(request, scope, pk):
     report = _report_for(scope, pk)
-    form = CorrectionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError({"reason": _("Reason for the correction: say what was wrong.")})
-        services.report_correct(scope=scope, user=request.user, report=report, reason=form.cleaned_data["reason"])
+        # The service judges the reason (blank, too long) with messages naming the field.
+        services.report_correct(scope=scope, user=request.user, report=report, reason=request.POST.get("reason", ""))
     except PermissionDenied:
         raise
     except ValidationError as error:

@@ -15,6 +15,7 @@ EXPECTED = {
       ("dwellings", "buildings", "grids", "estates", "groups", "communities")),
     ("get", "/api/v1/access/bundle"), ("post", "/api/v1/access/sync"), ("get", "/api/v1/access/lookup"),
     ("get", "/api/v1/reports/dashboard"),
+    ("get", "/api/v1/reports/day"), ("post", "/api/v1/reports/communities/{id}/report"),
     ("post", "/api/v1/duty/attendance"),
 }
 

@@ -10,7 +10,7 @@ from fangxian.core.scope import Scope
 from fangxian.reports import services
 from fangxian.reports.models import DailyReport
 from tests.factories import CommunityFactory
-from tests.roles import ACCESS_READ, ADMIN_ONLY, DENY, LOGIN, OK, row
+from tests.roles import ACCESS_READ, ADMIN_OF_CAROL, ADMIN_ONLY, DENY, LOGIN, OK, row
 
 # Officers, community admins and superusers read the community reports (olga: only her own
 # community's, so the subdistrict page still opens for her).
@@ -35,13 +35,20 @@ PAGES: dict = {
     "reports:checkpoint": ("get", lambda c: c.checkpoint.pk, ERINS_CHECKPOINT),
     "reports:version": ("get", lambda c: c.group_report.pk, GINAS_GROUP),
     "reports:correct": ("post", lambda c: c.group_report.pk, GINAS_GROUP_WRITE),
+    # Reminding the groups and checkpoints that have not filed: the community's admins.
+    "reports:remind": ("post", lambda c: c.community.pk, ADMIN_OF_CAROL),
     # The wall dashboard: those who read the community's closed management (it lists fever alerts).
     "reports:dashboard": ("get", None, ACCESS_READ),
 }
-POST_DATA: dict = {"reports:correct": {"reason": "矩阵测试"}}
+POST_DATA: dict = {"reports:correct": {"reason": "矩阵测试"}, "reports:remind": {"all": "1"}}
 # operationId (without the module prefix) → (object whose pk fills {id}, body, expectations)
 API: dict = {
     "dashboard_data": (None, None, ACCESS_READ),  # the wall dashboard's refresh
+    "day_data": (None, None, REPORTS_READ),
+    # Submitting carol's community report, confirming the checkpoint that has not filed.
+    "community_report": (lambda c: c.community.pk, lambda c: {
+        "confirmed": 0, "suspected": 0, "close_contacts": 0, "submit": True, "confirm_missing": True},
+        ADMIN_OF_CAROL),
 }
 LIST_CASES: dict = {
     "reports:day": ("carol", "dave"),
@@ -69,10 +76,10 @@ def grow(cast, building, i: int) -> None:
     scope = Scope.everything(root.pk)
     today = timezone.localdate()
     community = CommunityFactory(subdistrict=cast.community.subdistrict)
-    services.report_save(scope=scope, user=root, community=community, day=today, submit=True,
+    services.report_save(scope=scope, user=root, community=community, day=today, submit=True, confirm_missing=True,
                          data={"confirmed": 0, "suspected": 0, "close_contacts": 0})
     back = DailyReport.objects.filter(community=cast.community, group=None).count() + 1  # grow runs i from 0 twice
     services.report_save(scope=scope, user=root, community=cast.community, day=today - dt.timedelta(days=back),
-                         submit=True, data={"confirmed": 0, "suspected": i, "close_contacts": 0})
+                         submit=True, confirm_missing=True, data={"confirmed": 0, "suspected": i, "close_contacts": 0})
     services.deadline_set(scope=scope, user=root, community=cast.community, time=dt.time(17, i % 60),
                           effective_from=today - dt.timedelta(days=i))

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from fangxian.core.scope import Scope
 from fangxian.registry.models import Person
-from fangxian.reports import snapshots
+from fangxian.reports import services, snapshots
 from fangxian.reports.models import FigureSnapshot
-from tests.factories import CommunityFactory, PersonFactory
+from tests.factories import CommunityFactory, PersonFactory, make_user
 
 from .conftest import TODAY, at
 
@@ -60,3 +61,16 @@ def test_a_day_the_worker_missed_is_caught_up_once_and_a_timely_one_is_kept():
     assert _people(second.pk, YESTERDAY) == 0
     caught_up = FigureSnapshot.objects.get(community=second, day=YESTERDAY)
     assert timezone.localtime(caught_up.taken_at).date() == TODAY
+
+
+def test_a_past_day_submitted_late_keeps_that_day_s_levels():
+    person = PersonFactory()
+    community = person.community
+    snapshots.snapshot_take([community.pk], YESTERDAY, now=at(23, 55, YESTERDAY))
+    PersonFactory.create_batch(3, dwelling=person.dwelling)  # moved in today
+    with time_machine.travel(at(9, 0), tick=False):
+        report = services.report_save(
+            scope=Scope.everything(None), user=make_user("clerk"), community=community, day=YESTERDAY, submit=True,
+            confirm_missing=True, data={"confirmed": 0, "suspected": 0, "close_contacts": 0})
+    assert report.figures["population"]["people"] == 1
+    assert _people(community.pk, YESTERDAY) == 1  # the close snapshot was not overwritten

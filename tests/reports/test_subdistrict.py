@@ -8,9 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fangxian.core.scope import Scope
-from fangxian.reports import selectors, services
+from fangxian.reports import days, selectors, services
 from fangxian.reports.exports import layout
 from fangxian.reports.models import ReportReminder
+from fangxian.reports.totals import Change, Total
 from tests.factories import DwellingFactory, PersonFactory
 from tests.reports.conftest import TODAY, at
 
@@ -22,7 +23,8 @@ FILLED = {"confirmed": 0, "suspected": 1, "close_contacts": 2, "progress": "", "
 def _submit(cast, community, day, **data):
     root = cast.users["root"]
     return services.report_save(scope=Scope.everything(root.pk), user=root, community=community,
-                                day=day, data={**FILLED, **data}, submit=True, now=at(16, 0, day))
+                                day=day, data={**FILLED, **data}, submit=True, confirm_missing=True,
+                                now=at(16, 0, day))
 
 
 @pytest.fixture
@@ -34,20 +36,30 @@ def reported(two_grids):
     return two_grids
 
 
-def test_it_totals_the_subdistrict_as_the_sum_of_its_communities(reported):
-    view = selectors.day_view([reported.community, reported.other], TODAY, now=at(10))
+def test_it_totals_the_submitted_reports_and_names_the_community_that_has_not(reported):
+    # Changed on purpose (issue 12): a community without a submitted report is not in the
+    # totals, even with drafted figures, and every total names it.
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
+    mine = view.rows[0]
     for section, figures in layout():
         for figure in figures:
-            assert view.totals[section.key][figure.key] == sum(
-                row.figures[section.key][figure.key] for row in view.rows), figure.key
-    assert view.totals["population"]["people"] == 2 + 4
-    assert view.fill_totals == {"confirmed": 0, "suspected": 1, "close_contacts": 2}
+            assert view.totals[section.key][figure.key] == Total(
+                mine.figures[section.key][figure.key], (reported.other.name,)), figure.key
+    assert view.rows[1].figures["population"]["people"] == 4  # its row still shows the draft
+    assert view.totals["population"]["people"] == Total(2, (reported.other.name,))
+    assert view.fill_totals == {name: Total(value, (reported.other.name,))
+                                for name, value in {"confirmed": 0, "suspected": 1, "close_contacts": 2}.items()}
+    _submit(reported, reported.other, TODAY, suspected=2)
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
+    assert view.totals["population"]["people"] == Total(6) and view.fill_totals["suspected"] == Total(3)
 
 
 def test_it_shows_the_day_on_day_change(reported):
     _submit(reported, reported.community, TODAY - dt.timedelta(days=1), suspected=3)
-    view = selectors.day_view([reported.community, reported.other], TODAY, now=at(10))
-    assert view.fill_totals["suspected"] - view.previous_fill_totals["suspected"] == -2
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
+    # Both days' totals lack the other community: the change says it is incomplete.
+    assert view.fill_change("suspected") == Change(-2, incomplete=True)
+    assert str(view.fill_change("suspected")) == "-2 (incomplete)"
 
 
 def test_it_flags_a_missing_report_after_the_deadline_and_not_before(client, reported, frozen):
@@ -68,9 +80,9 @@ def test_it_follows_a_deadline_set_by_the_admin(client, reported, frozen):
                                                          "effective_from": str(TODAY - dt.timedelta(days=3))})
     assert response.status_code == 302
     frozen.now = at(18)
-    rows = selectors.day_view([reported.other], TODAY, now=frozen.now).rows
+    rows = days.day_view([reported.other], TODAY, now=frozen.now).rows
     assert rows[0].state == "not_yet"
-    assert selectors.day_view([reported.other], TODAY, now=at(19, 30)).rows[0].state == "missing"
+    assert days.day_view([reported.other], TODAY, now=at(19, 30)).rows[0].state == "missing"
     # olga may not set carol's community's deadline
     response = client.post(reverse("reports:deadlines"), {"community": reported.community.pk, "time": "12:00",
                                                          "effective_from": str(TODAY)})
@@ -102,11 +114,12 @@ def test_it_exports_the_day_to_excel_with_the_same_figures(client, reported, fro
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     people = labels.index("People")
     suspected = labels.index("Suspected cases")
-    view = selectors.day_view([reported.community, reported.other], TODAY, now=at(18))
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(18))
     assert rows[reported.community.name][people] == view.rows[0].figures["population"]["people"] == 2
     assert rows[reported.other.name][people] == 4
     assert rows[reported.other.name][1] == "Not reported"
-    assert rows["Total"][people] == 6 and rows["Total"][suspected] == 1
+    # The total is never a bare number while a community is missing.
+    assert rows["Total"][people] == "2 (1 unit not reported)" and rows["Total"][suspected] == "1 (1 unit not reported)"
     assert "Population" in [cell.value for cell in sheet[2]]  # the grouped header row
 
 
