@@ -22,6 +22,7 @@ by checkpoint id) for the checkpoints' sub-reports.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -89,6 +90,46 @@ def count_per_day(queryset, field: str, start: dt.datetime, end: dt.datetime, **
     rows = (queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
             .annotate(day=TruncDate(field)).order_by().values("day").annotate(**counts))
     return {row["day"]: row for row in rows}
+
+
+Tallies = dict[int, dict[str, int]]
+
+
+def tally(queryset, path: str, field: str) -> Tallies:
+    """One query: for each value of `path` (a unit, or a row that leads to one), how many rows
+    have each value of `field`. Grouping by columns of the counted table itself lets the
+    database count from an index alone (no table rows read, no sort), which is what keeps a
+    subdistrict's draft within a few times one plain COUNT."""
+    found: Tallies = {}
+    rows = queryset.order_by().values(path, field).annotate(n=Count("*")).values_list(path, field, "n")
+    for unit, value, n in rows:
+        if unit is not None:
+            counter = found.get(unit)
+            if counter is None:
+                counter = found[unit] = {}
+            counter[value] = counter.get(value, 0) + n
+    return found
+
+
+def roll_up(tallies: Tallies, unit_of: dict[int, int | None]) -> Tallies:
+    """Tallies of small things (buildings, checkpoints) added up into their units (communities,
+    groups); `unit_of` maps each thing to its unit (None: counted for no unit)."""
+    rolled: Tallies = {}
+    for thing, counter in tallies.items():
+        unit = unit_of.get(thing)
+        if unit is not None:
+            into = rolled.setdefault(unit, {})
+            for value, n in counter.items():
+                into[value] = into.get(value, 0) + n
+    return rolled
+
+
+def figures_from(tallies: Tallies, figures: dict[str, Collection[str] | None]) -> Counts:
+    """Each unit's figures out of its tally: `figures` maps a figure key to the values of the
+    tallied field it counts (None: every row)."""
+    return {unit: {key: sum(n for value, n in counter.items() if values is None or value in values)
+                   for key, values in figures.items()}
+            for unit, counter in tallies.items()}
 
 
 def merge(*parts: Counts) -> Counts:

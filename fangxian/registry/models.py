@@ -193,7 +193,11 @@ class Dwelling(models.Model):
     class Meta:
         ordering = ["building_id", "room"]
         constraints = [models.UniqueConstraint(fields=["building", "room"], name="dwelling_room_unique")]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The daily report counts dwellings by status per building from this index alone.
+            models.Index(fields=["building", "status"], name="dwelling_building_status"),
+        ]
         verbose_name = _("dwelling")
         verbose_name_plural = _("dwellings")
 
@@ -254,6 +258,8 @@ class Person(MaskedIdentity, models.Model):
         indexes = [
             models.Index(fields=["community", "name"]),
             models.Index(fields=["phone"]),
+            # The daily report counts people by kind per community from this index alone.
+            models.Index(fields=["community", "kind"], name="person_community_kind"),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")

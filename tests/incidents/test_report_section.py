@@ -7,6 +7,7 @@ from django.utils import timezone
 from fangxian.core.reporting import sections
 from fangxian.incidents import services
 from fangxian.incidents.models import Incident
+from fangxian.incidents.report_sections import CLOSURE_TARGET
 from tests.incidents.conftest import report, scope_of_user
 
 
@@ -14,10 +15,10 @@ def at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def test_it_is_registered_with_its_four_figures():
+def test_it_is_registered_with_its_five_figures():
     section = next(s for s in sections() if s.key == "incidents")
-    assert [f.key for f in section.figures] == ["open", "new_today", "closed_today", "critical_open"]
-    assert [f.kind for f in section.figures] == ["level", "today", "today", "level"]
+    assert [f.key for f in section.figures] == ["open", "new_today", "closed_today", "critical_open", "overdue"]
+    assert [f.kind for f in section.figures] == ["level", "today", "today", "level", "level"]
 
 
 def test_it_counts_open_new_closed_and_critical_as_by_hand(two_grids, clock, django_assert_num_queries):
@@ -55,11 +56,13 @@ def test_it_counts_open_new_closed_and_critical_as_by_hand(two_grids, clock, dja
         "new_today": len([i for i in mine if start <= i.reported_at < end]),
         "closed_today": len([i for i in mine if i.closed_at and start <= i.closed_at < end]),
         "critical_open": len([i for i in open_at_end if i.urgency == "critical"]),
-    } == {"open": 4, "new_today": 3, "closed_today": 2, "critical_open": 2}
-    assert counts[two_grids.other.pk] == {"open": 1, "new_today": 1, "closed_today": 0, "critical_open": 0}
+        "overdue": len([i for i in open_at_end if end - i.reported_at > CLOSURE_TARGET[i.urgency]]),
+    } == {"open": 4, "new_today": 3, "closed_today": 2, "critical_open": 2, "overdue": 3}
+    assert counts[two_grids.other.pk] == {"open": 1, "new_today": 1, "closed_today": 0, "critical_open": 0,
+                                          "overdue": 0}
 
 
 def test_it_gives_zeros_to_a_community_without_incidents(two_grids):
     section = next(s for s in sections() if s.key == "incidents")
     assert section.compute([two_grids.community.pk], dt.date(2026, 3, 2)) == {
-        two_grids.community.pk: {"open": 0, "new_today": 0, "closed_today": 0, "critical_open": 0}}
+        two_grids.community.pk: {"open": 0, "new_today": 0, "closed_today": 0, "critical_open": 0, "overdue": 0}}

@@ -17,7 +17,7 @@ from tests.access.conftest import equip_gate, make_checkpoint, scan_event
 from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, GroupFactory, PersonFactory
 from tests.returnees.conftest import equip_returnees, register, root_scope
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "frozen_clock")
 
 
 @pytest.fixture
@@ -93,6 +93,7 @@ def hand_count(community_id: int, day: dt.date, *, group_id: int | None = None) 
     alerts = [a for a in FeverAlert.objects.select_related("checkpoint__entrance__estate")
               if mine(a.community_id, a.checkpoint.entrance.estate.group_id)]
     now = timezone.localtime()
+    last_instant = timezone.make_aware(dt.datetime.combine(day, dt.time.max))  # 23:59:59.999999
 
     def in_on(q):
         return q.starts_on <= day and (q.ended_on is None and q.is_open or q.ended_on is not None and q.ended_on > day)
@@ -117,8 +118,10 @@ def hand_count(community_id: int, day: dt.date, *, group_id: int | None = None) 
         "checkpoints": {"passages": sum(s.kind in ("scan", "manual") for s in scans),
                         "refusals": sum(s.kind == "refusal" for s in scans),
                         "passes_issued": sum(_local_day(p.issued_at) == day for p in passes),
-                        "passes_revoked": sum(_local_day(p.revoked_at) == day for p in passes)},
+                        "passes_revoked": sum(_local_day(p.revoked_at) == day for p in passes),
+                        "passes_valid": sum(p.status_at(last_instant) == "valid" for p in passes)},
         "fever": {"alerts_raised": sum(_local_day(a.raised_at) == day for a in alerts),
+                  "alerts_closed": sum(_local_day(a.closed_at) == day for a in alerts),
                   "alerts_open": sum(_local_day(a.raised_at) <= day and (a.closed_at is None or
                                                                           _local_day(a.closed_at) > day)
                                      for a in alerts),
@@ -143,6 +146,7 @@ def test_it_drafts_every_figure_as_counted_by_hand(busy):
     mine = drafted[busy.community.pk]
     assert mine["checkpoints"]["passages"] >= 3 and mine["checkpoints"]["passes_revoked"] >= 1
     assert mine["fever"]["outcome_fever_clinic"] == 1 and mine["quarantine"]["released"] == 1
+    assert mine["checkpoints"]["passes_valid"] >= 1 and mine["fever"]["alerts_closed"] == 1
 
 
 def test_it_drafts_each_residential_groups_figures(busy):
@@ -179,7 +183,7 @@ def test_it_drafts_each_checkpoints_passages_and_fevers(busy):
         alerts = list(FeverAlert.objects.filter(checkpoint=gate))
         assert drafted[gate.pk]["checkpoints"] == {
             "passages": sum(s.kind != "refusal" for s in scans), "refusals": sum(s.kind == "refusal" for s in scans),
-            "passes_issued": 0, "passes_revoked": 0}  # a pass is for an estate, not a gate
+            "passes_issued": 0, "passes_revoked": 0, "passes_valid": 0}  # a pass is for an estate, not a gate
         assert drafted[gate.pk]["fever"]["alerts_raised"] == sum(_local_day(a.raised_at) == today for a in alerts)
         assert drafted[gate.pk]["fever"]["alerts_open"] == sum(a.closed_at is None for a in alerts)
     assert sum(d["checkpoints"]["passages"] for d in drafted.values()) == \
