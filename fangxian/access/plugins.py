@@ -7,7 +7,7 @@ from fangxian.core import plugins
 
 from . import report_sections, selectors
 from .api import router
-from .demo import demo_access
+from .demo import demo_access, demo_passages
 
 plugins.urls("access/", "fangxian.access.urls")
 plugins.api_router("/access", router)
@@ -46,4 +46,6 @@ def consoles_tile(request, scope) -> dict | None:
 @plugins.demo_step(order=20)
 def demo(community) -> list[tuple[str, int]]:
     built = demo_access(community=community)
-    return [(_("Checkpoints"), built["checkpoints"]), (_("Passes"), built["passes"])]
+    history = demo_passages(community=community)
+    return [(_("Checkpoints"), built["checkpoints"]), (_("Passes"), built["passes"]),
+            (_("Passages"), history["passages"]), (_("Fever alerts"), history["fever_alerts"])]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangxian.core import plugins
 
 from . import report_sections, selectors
-from .demo import demo_incidents
+from .demo import demo_incident_history, demo_incidents
 
 plugins.urls("incidents/", "fangxian.incidents.urls")
 for section in report_sections.SECTIONS:
@@ -26,5 +26,5 @@ def menu(scope) -> list[plugins.MenuItem]:
 
 @plugins.demo_step(order=40)
 def demo(community) -> list[tuple[str, int]]:
-    demo_incidents(community=community)
-    return []
+    made = demo_incident_history(community=community)["incidents"] + demo_incidents(community=community)["incidents"]
+    return [(_("Incidents"), made)]

@@ -5,7 +5,9 @@
 with one or two entrances each, about 40 buildings, 3,000 dwellings and 8,000 people with
 realistic names and valid (fictional) ID numbers, eight grids with their teams, and one
 demo login per role. `scale=N` builds N such communities in the same subdistrict (N = 100
-gives about 800,000 people) for benchmarks and load tests.
+gives about 800,000 people) for benchmarks and load tests; `neighbours=True` adds the four
+smaller real neighbours (南渔, 南隆, 东涌, 西涌: 600–1,500 people each) that `fangxian demo`
+tells the 30-day return peak in beside Dongshan.
 
 Everything comes from `random.Random`: the same seed gives the same names, ID numbers and
 phones on every machine. Each community has its own generator (seeded by the seed and its
@@ -137,6 +139,18 @@ MOBILE_PREFIXES = (
 
 # Dongshan: (group name, [(estate name, kind, entrances)]).
 V, E = m.Estate.Kind.URBAN_VILLAGE, m.Estate.Kind.ESTATE
+
+
+@dataclass(frozen=True)
+class _Size:
+    """How big a community is built: buildings and dwellings (ranges drawn from), grids."""
+    buildings: tuple[int, int] = (38, 42)
+    dwellings: tuple[int, int] = (2920, 3080)
+    grids: int = 8
+    tolerance: int = 30  # dwellings off the target drawn, at most
+
+
+
 DONGSHAN = (
     ("东山居民小组", (("东山村", V, ("东门", "北门")), ("东山花园", E, ("南门",)))),
     ("东渔居民小组", (("东渔村", V, ("东门",)),)),
@@ -145,6 +159,34 @@ DONGSHAN = (
     ("墟镇居民小组", (("南澳墟镇", V, ("东门", "西门")), ("金沙湾花园", E, ("北门",)))),
     ("大坑居民小组", (("大坑村", V, ("北门",)), ("鹏海苑", E, ("东门", "南门")))),
 )
+# The story's neighbours of Dongshan in Nan'ao (`fangxian demo` at scale 1): smaller
+# communities with their own villages and estates, so that the officer's view has several
+# communities, totals over them and one that has not reported. (code, name, layout, size.)
+NEIGHBOURS = (
+    ("NANYU", "南渔社区", (
+        ("渔民新村居民小组", (("渔民新村", V, ("东门",)),)),
+        ("南渔居民小组", (("南渔村", V, ("北门",)), ("海湾花园", E, ("南门",)))),
+        ("沙埔居民小组", (("沙埔村", V, ("西门",)),)),
+    ), _Size((9, 11), (420, 480), 3, 8)),
+    ("NANLONG", "南隆社区", (
+        ("南隆居民小组", (("南隆村", V, ("东门", "北门")),)),
+        ("新围居民小组", (("新围村", V, ("南门",)),)),
+        ("海景居民小组", (("海景花园", E, ("东门",)),)),
+    ), _Size((7, 8), (320, 370), 2, 8)),
+    ("DONGCHONG", "东涌社区", (
+        ("东涌居民小组", (("东涌村", V, ("东门", "南门")),)),
+        ("和平居民小组", (("和平村", V, ("北门",)),)),
+        ("上水居民小组", (("上水村", V, ("西门",)),)),
+    ), _Size((6, 7), (220, 260), 2, 8)),
+    ("XICHONG", "西涌社区", (
+        ("沙岗居民小组", (("沙岗村", V, ("东门",)),)),
+        ("鹤薮居民小组", (("鹤薮村", V, ("北门",)),)),
+        ("芽山居民小组", (("芽山村", V, ("南门",)),)),
+        ("西贡居民小组", (("西贡村", V, ("东门",)), ("西涌湾花园", E, ("西门",)))),
+    ), _Size((10, 12), (480, 540), 3, 8)),
+)
+# The neighbour that has not filed today's report: 未报 before the deadline, 逾期未报 after it.
+UNREPORTED_TODAY_CODE = "XICHONG"
 # The other communities of a scaled build: the real neighbours first, then made-up names.
 COMMUNITY_NAMES = ("东山社区", "南渔社区", "南隆社区", "东涌社区", "西涌社区", "新东社区", "半天云社区", "水头沙社区")
 NAME_HEADS = "海沙岭湾鹏澳港渔鹤龙"
@@ -293,18 +335,22 @@ class _Counts:
 
 class _CommunityBuilder:
     def __init__(self, *, rng: random.Random, identities: _Identities, subdistrict: m.Subdistrict,
-                 index: int, code: str, name: str):
+                 index: int, code: str, name: str, layout=None, size: _Size = _Size()):
         self.rng = rng
         self.ids = identities
         self.subdistrict = subdistrict
         self.index = index
         self.code = code
         self.name = name
+        self.fixed_layout = layout
+        self.size = size
 
     # -- the places -------------------------------------------------------------------
 
     def layout(self):
         """[(group name, [(estate name, kind, entrances)])]: Dongshan's, or a made-up one."""
+        if self.fixed_layout is not None:
+            return self.fixed_layout
         if self.index == 0:
             return DONGSHAN
         rng = self.rng
@@ -329,7 +375,7 @@ class _CommunityBuilder:
         and 3,000 dwellings: urban-village 'handshake' blocks of 6-9 floors with small rental
         rooms, and estate towers of 18-32 floors."""
         rng = self.rng
-        total = rng.randint(38, 42)
+        total = rng.randint(*self.size.buildings)
         weights = [1.0 if kind == V else 0.6 for _name, kind in estates]
         counts = [2] * len(estates)
         for _extra in range(total - sum(counts)):
@@ -345,9 +391,9 @@ class _CommunityBuilder:
                     number += 1
                     specs.append([estate_index, f"{number}栋", rng.randint(18, 32), rng.choice((2, 4, 4, 6))])
         # Nudge rooms per floor until the community has about 3,000 dwellings.
-        target = rng.randint(2920, 3080)
+        target = rng.randint(*self.size.dwellings)
         dwellings = sum(floors * rooms for _e, _n, floors, rooms in specs)
-        while abs(dwellings - target) > 30:
+        while abs(dwellings - target) > self.size.tolerance:
             spec = specs[rng.randrange(len(specs))]
             if dwellings > target and spec[3] > 2:
                 spec[3] -= 1
@@ -464,7 +510,7 @@ class _CommunityBuilder:
         )
 
         specs = self._building_specs([(name, kind) for name, kind, _gates in estate_specs])
-        grid_count = 8
+        grid_count = self.size.grids
         grids = m.Grid.objects.bulk_create(
             [m.Grid(community=community, code=f"G{n:02d}", name=f"第{_cn_number(n)}网格")
              for n in range(1, grid_count + 1)]
@@ -606,8 +652,11 @@ def _community_codes_and_names(scale: int, taken_codes: set[str]):
     return [(code, names[i] if i < len(names) else f"第{i + 1}社区") for i, code in enumerate(codes)]
 
 
-def demo_build(*, scale: int = 1, seed: int = 2020, stdout: TextIO | None = None) -> DemoSummary:
-    """Build the demo subdistrict: `scale` communities, Dongshan first, and the demo logins.
+def demo_build(*, scale: int = 1, seed: int = 2020, stdout: TextIO | None = None,
+               neighbours: bool = False) -> DemoSummary:
+    """Build the demo subdistrict: `scale` communities of Dongshan's size, Dongshan first, and
+    the demo logins; with neighbours=True also Dongshan's smaller neighbours (NEIGHBOURS), the
+    story's subdistrict. Benchmarks build `scale` full-size communities, without neighbours.
 
     Raises DemoExists (a ValueError) if Dongshan is already in the registry.
     """
@@ -627,17 +676,23 @@ def demo_build(*, scale: int = 1, seed: int = 2020, stdout: TextIO | None = None
         identities = _Identities(used_ids)
         taken = set(m.Community.objects.values_list("code", flat=True))
         first = None
-        for index, (code, name) in enumerate(_community_codes_and_names(scale, taken)):
+        plan = [(index, code, name, None, _Size(), f"fangxian-demo:{seed}:{index}")
+                for index, (code, name) in enumerate(_community_codes_and_names(scale, taken))]
+        if neighbours:
+            # Seeded apart from the scaled communities: Dongshan is the same with or without them.
+            plan += [(scale + n, code, name, layout, size, f"fangxian-demo:{seed}:{code}")
+                     for n, (code, name, layout, size) in enumerate(NEIGHBOURS) if code not in taken]
+        for index, code, name, layout, size, rng_seed in plan:
             builder = _CommunityBuilder(
-                rng=random.Random(f"fangxian-demo:{seed}:{index}"), identities=identities,
-                subdistrict=subdistrict, index=index, code=code, name=name,
+                rng=random.Random(rng_seed), identities=identities, subdistrict=subdistrict, index=index,
+                code=code, name=name, layout=layout, size=size,
             )
             counts = builder.build()
             first = first or builder
             summary.communities += 1
             for attr in ("buildings", "dwellings", "people", "groups", "estates", "entrances", "grids", "team_members"):
                 setattr(summary, attr, getattr(summary, attr) + getattr(counts, attr))
-            if stdout is not None and (scale <= 10 or (index + 1) % 10 == 0 or index + 1 == scale):
+            if stdout is not None and (scale <= 10 or (index + 1) % 10 == 0 or index + 1 >= scale):
                 stdout.write(
                     _("Built %(name)s (%(code)s): %(buildings)d buildings, %(dwellings)d dwellings, %(people)d people.")
                     % {"name": name, "code": code, "buildings": counts.buildings, "dwellings": counts.dwellings,
@@ -672,6 +727,14 @@ def _demo_users(dongshan: _CommunityBuilder, subdistrict: m.Subdistrict, summary
             membership.clean()
             membership.save()
         summary.users.append((username, password, str(role.label) if role else _("Superuser")))
+
+
+def story_communities() -> list[m.Community]:
+    """The communities `fangxian demo` tells the return peak in: Dongshan, then its
+    neighbours that are in the registry."""
+    codes = [DEMO_COMMUNITY_CODE] + [code for code, _name, _layout, _size in NEIGHBOURS]
+    found = {c.code: c for c in m.Community.objects.filter(code__in=codes).select_related("subdistrict")}
+    return [found[code] for code in codes if code in found]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from fangxian.access.selectors import standing_checkpoints
 from fangxian.core import plugins
+from fangxian.registry.demo import UNREPORTED_TODAY_CODE
 
 from . import jobs
 from .api import router
-from .demo import demo_reports
+from .demo import HISTORY_DAYS, REPORT_DAYS, demo_reports
 from .selectors import reads_reports
 
 plugins.urls("reports/", "fangxian.reports.urls")
@@ -41,4 +42,9 @@ def menu(scope) -> list[plugins.MenuItem]:
 
 @plugins.demo_step(order=50)
 def demo(community) -> list[tuple[str, int]]:
-    return [(_("Daily reports"), demo_reports(community)["reports"])]
+    # Two weeks of reports and a month of snapshots beside the other apps' month; one community
+    # of the story leaves today's report unfiled, so that the officer sees who is missing (未报,
+    # then 逾期未报 after the deadline).
+    filed = demo_reports(community, days=REPORT_DAYS, snapshot_days=HISTORY_DAYS - 1,
+                         file_today=community.code != UNREPORTED_TODAY_CODE)
+    return [(_("Daily reports"), filed["reports"])]

@@ -125,9 +125,10 @@ def _availability(rng: random.Random, age: int, *, staff: bool = False) -> dict[
 
 
 @transaction.atomic
-def demo_volunteers(community: Community, *, seed: int = 2020, reference_year: int | None = None) -> dict:
-    """Build the demo volunteers, staff, sign-ups and teams of `community`; returns the counts.
-    Ages are counted from `reference_year` (the demo's year, 2020, by default)."""
+def demo_volunteers(community: Community, *, seed: int = 2020, reference_year: int | None = None,
+                    approved_count: int = APPROVED) -> dict:
+    """Build the demo volunteers (`approved_count` of them), staff, sign-ups and teams of `community`;
+    returns the counts. Ages are counted from `reference_year` (the demo's year, 2020, by default)."""
     if Volunteer.objects.filter(community=community).exists():
         return {"volunteers": 0, "staff": 0, "pending": 0, "teams": 0}
     rng = random.Random(f"volunteers-{seed}-{community.code}")
@@ -170,14 +171,14 @@ def demo_volunteers(community: Community, *, seed: int = 2020, reference_year: i
         sexes.append(sex)
         return volunteer
 
-    for _ in range(APPROVED):
+    for _ in range(approved_count):
         person(kind=Volunteer.Kind.VOLUNTEER, status=Volunteer.Status.APPROVED)
     # About 30% of the approved volunteers lead shifts, whatever the draw gave: with a leader
     # on every shift at 14 gates, fewer leave many shifts without one.
     leaders = [v for v in rows if v.is_shift_leader]
     others = [v for v in rows if not v.is_shift_leader and 25 <= v.age_in(year) <= 65]
     rng.shuffle(others)
-    for volunteer in others[:max(0, round(APPROVED * LEADER_SHARE) - len(leaders))]:
+    for volunteer in others[:max(0, round(approved_count * LEADER_SHARE) - len(leaders))]:
         volunteer.is_shift_leader = True
     for _ in range(STAFF):
         person(kind=Volunteer.Kind.STAFF, status=Volunteer.Status.APPROVED, age=rng.randint(25, 55), leader=True)
@@ -200,4 +201,4 @@ def demo_volunteers(community: Community, *, seed: int = 2020, reference_year: i
     TeamActivity.objects.bulk_create([
         TeamActivity(team=team, held_on=held_on, title=title, participants=count, note=note)
         for team, (_n, _f, _p, _who, activities) in zip(teams, TEAMS) for held_on, title, count, note in activities])
-    return {"volunteers": APPROVED, "staff": STAFF, "pending": PENDING, "teams": len(teams)}
+    return {"volunteers": approved_count, "staff": STAFF, "pending": PENDING, "teams": len(teams)}
