@@ -18,6 +18,7 @@ from fangxian.core.scope import Scope
 from fangxian.registry.models import Community, ResidentialGroup
 
 from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline, ReportReminder
+from .totals import Total, sum_known
 
 # {section key: {figure key: int}}
 Figures = dict[str, dict[str, int]]
@@ -226,27 +227,33 @@ def figure_choices() -> list[tuple[str, str]]:
     return choices + [(f"fill.{name}", str(label)) for name, label in ZERO_FIELDS]
 
 
-def history(community_ids, figure: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, int | None, int]]:
-    """For each day from start to end: the figure summed over the communities' submitted
-    reports (None when none was submitted that day) and how many communities reported."""
+def history(communities, figure: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, Total, int]]:
+    """For each day from start to end: the figure's Total over the communities' submitted
+    reports (the filed values summed, the communities with no value named; "—" when none
+    filed) and how many communities reported a value."""
+    communities = list(communities)
     section, _dot, key = figure.partition(".")
-    reports = DailyReport.objects.filter(community_id__in=list(community_ids), group__isnull=True,
+    reports = DailyReport.objects.filter(community__in=communities, group__isnull=True,
                                          checkpoint__isnull=True, status=DailyReport.Status.SUBMITTED,
                                          day__gte=start, day__lte=end)
     latest: dict[tuple[int, dt.date], DailyReport] = {}
     for report in reports.order_by("version").only("community_id", "day", "version", "figures", *[
             name for name, _label in ZERO_FIELDS]):
         latest[(report.community_id, report.day)] = report
-    by_day: dict[dt.date, list[int]] = {}
-    for (_community, day), report in latest.items():
-        value = getattr(report, key) if section == "fill" else report.figures.get(section, {}).get(key)
-        by_day.setdefault(day, [])
-        if value is not None:
-            by_day[day].append(int(value))
     rows = []
     day = start
     while day <= end:
-        values = by_day.get(day)
-        rows.append((day, sum(values) if values else None, len(values or [])))
+        values = []
+        for community in communities:
+            report = latest.get((community.pk, day))
+            if report is None:
+                value = None
+            elif section == "fill":
+                value = getattr(report, key)
+            else:
+                value = report.figures.get(section, {}).get(key)
+            values.append((community.name, value))
+        total = sum_known(values)
+        rows.append((day, total, len(values) - len(total.missing)))
         day += dt.timedelta(days=1)
     return rows

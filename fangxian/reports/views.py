@@ -397,8 +397,11 @@ def history(request, scope):
     chosen = next((c for c in communities if str(c.pk) == request.GET.get("community", "")), None)
     end = timezone.localdate(clock())
     start = end - dt.timedelta(days=HISTORY_DAYS - 1)
-    rows = selectors.history([chosen.pk] if chosen else [c.pk for c in communities], figure, start, end)
-    chart = {"days": [f"{d:%m-%d}" for d, _v, _n in rows], "values": [v for _d, v, _n in rows]}
+    rows = selectors.history([chosen] if chosen else communities, figure, start, end)
+    # The chart draws a day's total only when every community filed it: a sum over some of
+    # them would read as a fall. The table beside it says what is missing.
+    chart = {"days": [f"{d:%m-%d}" for d, _t, _n in rows],
+             "values": [t.value if t.complete else None for _d, t, _n in rows]}
     return render(request, "reports/history.html", {
         "choices": choices, "figure": figure, "label": dict(choices)[figure], "communities": communities,
         "chosen": chosen, "rows": list(reversed(rows)), "chart": chart, "count": len(communities),

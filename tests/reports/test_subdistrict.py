@@ -137,12 +137,18 @@ def test_it_draws_the_history_of_a_figure_from_the_submitted_reports(client, rep
     frozen.now = at(18)
     _submit(reported, reported.community, TODAY - dt.timedelta(days=2), suspected=5)
     _submit(reported, reported.other, TODAY - dt.timedelta(days=2), suspected=2)
-    rows = selectors.history([reported.community.pk, reported.other.pk], "fill.suspected",
+    rows = selectors.history([reported.community, reported.other], "fill.suspected",
                              TODAY - dt.timedelta(days=2), TODAY)
-    assert rows == [(TODAY - dt.timedelta(days=2), 7, 2), (TODAY - dt.timedelta(days=1), None, 0), (TODAY, 1, 1)]
+    everyone, nobody, one = (total for _day, total, _n in rows)
+    assert (everyone.value, everyone.missing, rows[0][2]) == (7, (), 2)
+    assert (nobody.value, set(nobody.missing), rows[1][2]) == (None, {reported.community.name, reported.other.name}, 0)
+    assert (one.value, one.missing, rows[2][2]) == (1, (reported.other.name,), 1)
+    assert str(one) == "1 (1 unit not reported)"
     client.force_login(reported.users["dave"])
     page = client.get(reverse("reports:history") + "?figure=population.people").content.decode()
     assert "echarts" in page and "chart-data" in page
+    page = client.get(reverse("reports:history") + "?figure=fill.suspected").content.decode()
+    assert "1 (1 unit not reported)" in page and "7</td>" in page
 
 
 def test_it_shows_group_leaders_only_their_groups_sub_report(client, reported):
