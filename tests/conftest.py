@@ -1,4 +1,6 @@
+import contextlib
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,3 +65,67 @@ def frozen_clock():
     """The clock stands at FROZEN_AT and ticks on from there (durations still pass)."""
     with time_machine.travel(FROZEN_AT, tick=True) as traveller:
         yield traveller
+
+
+# CI's fixed clocks (.ci/run): FANGXIAN_TEST_CLOCK="2026-03-02T03:00:00+08:00" puts every test of
+# the run at that moment (ticking), so a test that silently depends on the hour fails at a
+# known hour in CI rather than at random. A test that freezes its own clock (frozen_clock,
+# time_machine.travel) keeps its own: the inner travel wins.
+CLOCK_VARIABLE = "FANGXIAN_TEST_CLOCK"
+
+
+def ci_clock() -> dt.datetime | None:
+    value = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r} is not an ISO date and time") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r} needs its offset, e.g. 2026-03-02T03:00:00+08:00")
+    return moment
+
+
+_session_travel = None
+
+
+def pytest_configure(config):
+    """Session fixtures (the live server, the browser) start at the CI clock too."""
+    # Registered here, not in pyproject.toml: its checksum stamps the virtualenv (Makefile),
+    # and a changed pyproject reinstalls every package on the next `make test`.
+    config.addinivalue_line(
+        "markers", "clock_sensitive: reads the date or the hour; .ci/run also runs it at 03:00 and 23:59 Asia/Shanghai")
+    global _session_travel
+    moment = ci_clock()
+    if moment is not None:
+        _session_travel = time_machine.travel(moment, tick=True)
+        _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    if _session_travel is not None:
+        _session_travel.stop()
+
+
+def pytest_report_header(config):
+    moment = ci_clock()
+    return f"{CLOCK_VARIABLE}: every test starts at {moment.isoformat()}" if moment else None
+
+
+@contextlib.contextmanager
+def at_the_ci_clock():
+    moment = ci_clock()
+    if moment is None:
+        yield
+        return
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _at_the_ci_clock():
+    """Each test starts at the CI clock itself, not minutes after it: at 23:59 the whole run
+    would otherwise drift past midnight and test the next morning instead."""
+    with at_the_ci_clock():
+        yield

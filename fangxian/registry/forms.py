@@ -7,10 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangxian.core.forms import NamedLengthLimits
+
 from .models import PERSON_TAGS, Building, Dwelling, Estate, Grid, Person
 
 
-class PersonForm(forms.Form):
+class PersonForm(NamedLengthLimits, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     national_id = forms.CharField(
         label=_("ID number"), max_length=30, required=False,
@@ -65,7 +67,7 @@ class PersonForm(forms.Form):
         return data
 
 
-class BuildingForm(forms.Form):
+class BuildingForm(NamedLengthLimits, forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=40, help_text=_("For example 3栋 or A座."))
     floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200, initial=6)
@@ -81,5 +83,5 @@ class BuildingForm(forms.Form):
         self.fields["grid"].queryset = grids
 
 
-class DwellingForm(forms.Form):
+class DwellingForm(NamedLengthLimits, forms.Form):
     room = forms.CharField(label=_("Room"), max_length=20)

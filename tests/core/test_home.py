@@ -1,8 +1,14 @@
 """Each role's home page leads to what that role does."""
 
+import re
+
+import pytest
 from django.urls import reverse
 
 from fangxian.access.models import Checkpoint
+
+# Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
+pytestmark = pytest.mark.clock_sensitive
 
 
 def test_it_gives_a_checkpoint_volunteer_the_console_of_each_checkpoint_and_no_registry(client, two_grids):
@@ -41,3 +47,14 @@ def test_it_puts_the_days_report_first_for_each_role(client, two_grids):
             reverse("incidents:create")} <= carol
     assert reverse("reports:day") in _today_links(client, two_grids.users["dave"])
     assert not any("/reports/" in url for url in _today_links(client, two_grids.users["alice"]))
+
+
+def test_the_home_page_title_is_plain_text_for_every_role(client, two_grids):
+    """The tiles (consoles, figures) render in the page, never inside its <title>."""
+    entrance = two_grids.estate.entrances.create(name="北门")
+    Checkpoint.objects.create(entrance=entrance, community=two_grids.community, name="北门卡口")
+    for name in ("carol", "erin", "dave", "alice", "gina", "root"):
+        client.force_login(two_grids.users[name])
+        page = client.get(reverse("home")).content.decode()
+        [title] = re.findall(r"<title>(.*?)</title>", page, re.S)
+        assert title == "首页 · 防线", (name, title)

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,9 +44,22 @@ def close_when_idle(context) -> None:
     context.close()
 
 
+def new_context(browser, **options):
+    """A browser context whose clock stands where the server's does.
+
+    The console checks passes and bundles against the device's own clock, as a phone at the
+    gate does. When a test moves the server's clock (frozen_clock, the CI clocks of .ci/run),
+    the browser's would still read the real time and every pass would look expired or not yet
+    valid; so the page's clock starts at the server's moment and runs on from there."""
+    context = browser.new_context(**options)
+    if time_machine.escape_hatch.is_travelling():
+        context.clock.install(time=timezone.now())
+    return context
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1)
+    context = new_context(browser, viewport=PHONE, locale="zh-CN", device_scale_factor=1)
     page = context.new_page()
     yield page
     close_when_idle(context)
@@ -52,7 +67,7 @@ def phone(browser):
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    context = new_context(browser, viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     yield page
     close_when_idle(context)

@@ -21,10 +21,11 @@ from fangxian.access import passcodec, services
 from fangxian.access.models import FeverAlert, Pass, Scan
 from fangxian.accounts.models import Role
 from tests.access.conftest import make_checkpoint
-from tests.e2e.conftest import CHROMIUM, PHONE, close_when_idle, log_in, shot
+from tests.e2e.conftest import CHROMIUM, PHONE, close_when_idle, log_in, new_context, shot
 from tests.factories import BuildingFactory, CommunityFactory, DwellingFactory, EstateFactory, PersonFactory, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
+pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive, pytest.mark.django_db(transaction=True)]
 
 PASSES = 20
 
@@ -47,7 +48,7 @@ def gate(transactional_db):
 
 
 def _context(browser, **extra):
-    return browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1, **extra)
+    return new_context(browser, viewport=PHONE, locale="zh-CN", device_scale_factor=1, **extra)
 
 
 def _open_console(page, live_server, gate):
@@ -443,7 +444,7 @@ def test_it_reads_a_pass_with_the_camera(browser, live_server, gate, tmp_path):
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
     try:
-        context = with_camera.new_context(viewport=PHONE, locale="zh-CN", permissions=["camera"])
+        context = new_context(with_camera, viewport=PHONE, locale="zh-CN", permissions=["camera"])
         page = context.new_page()
         log_in(page, live_server, "erin", "pw-erin")
         _open_console(page, live_server, gate)

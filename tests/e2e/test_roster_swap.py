@@ -14,7 +14,8 @@ from fangxian.duty.models import Assignment, RosterPlan, SwapRequest
 from tests.duty.matrix_rosters import roster_community
 from tests.e2e.conftest import log_in, shot
 
-pytestmark = pytest.mark.browser
+# Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
+pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive]
 
 JSQR = Path(__file__).resolve().parents[2] / "fangxian/static/vendor/jsqr/jsQR.js"
 NO_EVENINGS = {str(d): ["night", "morning", "afternoon"] for d in range(7)}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from fangxian.duty.models import Volunteer
 from tests.access.conftest import make_checkpoint
 from tests.duty.matrix_volunteers import PAGES, equip
-from tests.e2e.conftest import PHONE, log_in, shot
+from tests.e2e.conftest import PHONE, log_in, new_context, shot
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_a_resident_signs_up_on_a_phone_and_the_admin_sees_it(browser, live_serv
     assert volunteer.availability == {"0": ["morning"], "5": ["morning"], "6": ["night"]}
     assert volunteer.is_party_member and volunteer.has_first_aid and volunteer.preferred_checkpoint == cast.checkpoint
 
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1)
+    context = new_context(browser, viewport=PHONE, locale="zh-CN", device_scale_factor=1)
     admin = context.new_page()
     try:
         log_in(admin, live_server, "carol", "pw-carol")

@@ -102,3 +102,17 @@ def test_it_exports_the_filtered_list_masked(client, two_grids):
     assert two_grids.person_b.name in cells and two_grids.person_a.name not in cells
     assert two_grids.person_b.national_id_masked in cells
     assert AuditEvent.objects.filter(action="export").exists()
+
+
+def test_a_name_too_long_is_told_by_its_field_as_the_register_says_it(client, two_grids):
+    """Not Django's stock "确保该变量包含不超过 50 字符": the field's name and its limit."""
+    client.force_login(two_grids.users["carol"])
+    before = Person.objects.count()
+    response = client.post(reverse("registry:person_create"), {
+        "name": "王" * 51, "kind": "tenant", "building": two_grids.building_a.pk,
+        "room": two_grids.person_a.dwelling.room, "phone": "1" * 31})
+    errors = response.context["form"].errors
+    for field, label, limit in (("name", "姓名", "50"), ("phone", "手机号", "30")):
+        [message] = errors[field]
+        assert message.startswith(label) and limit in message and "确保" not in message, message
+    assert Person.objects.count() == before

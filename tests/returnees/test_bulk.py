@@ -10,6 +10,9 @@ from fangxian.returnees.models import BulkReview, Registration
 from tests.factories import DwellingFactory
 from tests.returnees.conftest import register
 
+# Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
+pytestmark = pytest.mark.clock_sensitive
+
 
 def test_it_waits_for_a_second_approver(two_grids):
     bob, carol = two_grids.users["bob"], two_grids.users["carol"]

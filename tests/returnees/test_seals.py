@@ -25,6 +25,9 @@ from fangxian.returnees.seal_views import seal_urlpatterns
 from tests.access.conftest import make_checkpoint
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, make_national_id
 
+# Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
+pytestmark = pytest.mark.clock_sensitive
+
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0\xa0\x00\x00\x00\x00IEND\xaeB`\x82")
 

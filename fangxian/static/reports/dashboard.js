@@ -110,6 +110,19 @@
     if (!data.incidents.length) { item(incidents, [{text: labels.no_incidents, cls: "empty"}]); }
   }
 
+  // A figure never overflows its tile: the CSS sizes it to the tile, and a figure wider than
+  // that (six or seven digits) is shrunk here until it fits.
+  function fit(el) {
+    el.style.fontSize = "";
+    var size = parseFloat(getComputedStyle(el).fontSize);
+    while (el.scrollWidth > el.clientWidth && size > 12) {
+      size = Math.floor(size * 0.92);
+      el.style.fontSize = size + "px";
+    }
+  }
+
+  function fitAll() { document.querySelectorAll("[data-figure]").forEach(fit); }
+
   function figures(data) {
     Object.keys(data.figures).forEach(function (key) {
       var el = document.querySelector('[data-figure="' + key + '"]');
@@ -119,6 +132,7 @@
         el.parentNode.classList.toggle("zero", data.figures[key] === 0 && /open_|refusals/.test(key));
       }
     });
+    fitAll();
     document.getElementById("wall-label").textContent = data.label;
     document.getElementById("wall-updated").textContent = data.updated_at;
   }
@@ -142,10 +156,13 @@
       .finally(function () { inFlight = false; });
   }
 
+  // The community's time, not the browser's: a wall screen or a laptop set to another zone
+  // would otherwise show a clock that disagrees with "last updated" (the server's local time).
+  var clockFormat = new Intl.DateTimeFormat(script.dataset.lang || undefined,
+    {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: script.dataset.timeZone || undefined});
+
   function tick() {
-    var now = new Date();
-    document.getElementById("wall-clock").textContent = now.toLocaleTimeString(script.dataset.lang || undefined,
-      {hour: "2-digit", minute: "2-digit", hour12: false});
+    document.getElementById("wall-clock").textContent = clockFormat.format(new Date());
   }
 
   show(JSON.parse(document.getElementById("dashboard-data").textContent));
@@ -155,6 +172,7 @@
   window.addEventListener("online", fetchData);
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+    fitAll();
   });
   window.fangxianDashboardRefresh = fetchData;  // for tests and a manual refresh from the console
 })();
