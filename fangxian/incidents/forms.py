@@ -7,13 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fangxian.core.forms import NamedLengthLimits
 from fangxian.registry.models import Building, Estate
 
 from . import services
 from .models import Incident
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamedLengthLimits, forms.Form):
     community = forms.ModelChoiceField(queryset=None, label=_("Community"))
     title = forms.CharField(label=_("What happened"), max_length=120,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
@@ -57,7 +58,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedLengthLimits, forms.Form):
     assignee = forms.ModelChoiceField(queryset=None, label=_("Person"), required=False,
                                       empty_label=_("Nobody in particular"))
     department = forms.CharField(label=_("Department"), max_length=60, required=False,
@@ -69,11 +70,11 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = people
 
 
-class ReportInForm(forms.Form):
+class ReportInForm(NamedLengthLimits, forms.Form):
     note = forms.CharField(label=_("What was done"), max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(NamedLengthLimits, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Incident.Outcome.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

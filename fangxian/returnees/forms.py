@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangxian.core.forms import NamedLengthLimits
 from fangxian.registry.models import Building
 
 from .models import Measure, RiskArea
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(NamedLengthLimits, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
     national_id = forms.CharField(label=_("ID number"), max_length=30, required=False)
     phone = forms.CharField(label=_("Mobile"), max_length=20, required=False,
@@ -80,7 +81,7 @@ class RegistrationForm(forms.Form):
         return data, companions
 
 
-class RiskAreaForm(forms.ModelForm):
+class RiskAreaForm(NamedLengthLimits, forms.ModelForm):
     class Meta:
         model = RiskArea
         fields = ["province", "city", "district", "level", "measure", "quarantine_days", "effective_from",
@@ -88,7 +89,7 @@ class RiskAreaForm(forms.ModelForm):
         widgets = {"effective_from": DateInput, "effective_to": DateInput}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedLengthLimits, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[
         (Decision.APPROVE, _("Approve: move-in slip and pass")),
         (Decision.HOME_QUARANTINE, _("Home quarantine")),
@@ -99,7 +100,7 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class BulkReviewForm(forms.Form):
+class BulkReviewForm(NamedLengthLimits, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[
         (Decision.APPROVE, _("Approve: move-in slip and pass")),
         (Decision.REJECT, _("Reject")),
@@ -107,7 +108,7 @@ class BulkReviewForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(NamedLengthLimits, forms.Form):
     temperature = forms.CharField(label=_("Temperature (°C)"), max_length=5,
                                   widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     symptoms = forms.BooleanField(label=_("Fever, cough or other symptoms"), required=False)
@@ -115,11 +116,11 @@ class CheckInForm(forms.Form):
     event_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(NamedLengthLimits, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(NamedLengthLimits, forms.Form):
     days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from fangxian.reports.exports import layout
 from fangxian.reports.models import DailyReport
 from fangxian.reports.totals import Total, total_text
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, shot
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, new_context, shot
 from tests.factories import DwellingFactory, PersonFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive]
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def flow(transactional_db, two_grids):
 
 
 def _context(browser, live_server, username, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1, accept_downloads=True)
+    context = new_context(browser, viewport=viewport, locale="zh-CN", device_scale_factor=1, accept_downloads=True)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # the "submit and lock?" confirmation
     log_in(page, live_server, username, f"pw-{username}")

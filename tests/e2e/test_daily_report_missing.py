@@ -15,7 +15,7 @@ from tests.e2e.conftest import PHONE, close_when_idle, log_in, new_context, shot
 from tests.factories import GroupFactory
 from tests.reports.conftest import TODAY  # the day of the frozen clock
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive]
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from tests.factories import DwellingFactory, PersonFactory
 from tests.incidents.conftest import Clock, report
 from tests.returnees.conftest import register
 
+pytestmark = pytest.mark.clock_sensitive
+
 TODAY = dt.date(2026, 3, 2)
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from fangxian.reports.demo import demo_reports
 from fangxian.reports.models import DailyReport
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 
 def test_it_files_a_week_of_reports_once(client, two_grids):

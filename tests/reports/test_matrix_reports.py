@@ -8,7 +8,7 @@ from tests.reports import matrix
 from tests.returnees.conftest import equip_returnees
 from tests.roles import ROLES
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -21,7 +21,7 @@ from tests.access.conftest import make_checkpoint
 from tests.factories import CommunityFactory, GroupFactory, PersonFactory
 from tests.reports.conftest import TODAY, at
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ZEROS = {"confirmed": "0", "suspected": "0", "close_contacts": "0"}

@@ -13,7 +13,7 @@ from tests.access.conftest import make_checkpoint
 from tests.factories import GroupFactory
 from tests.reports.conftest import TODAY, at
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.factories import CommunityFactory, PersonFactory, make_user
 
 from .conftest import TODAY, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 

@@ -15,7 +15,7 @@ from fangxian.reports.totals import Change, Total
 from tests.factories import DwellingFactory, PersonFactory
 from tests.reports.conftest import TODAY, at
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 FILLED = {"confirmed": 0, "suspected": 1, "close_contacts": 2, "progress": "", "problems": ""}
 

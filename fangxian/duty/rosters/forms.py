@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangxian.access.models import Checkpoint
+from fangxian.core.forms import NamedLengthLimits
 from fangxian.core.personal import mask_name
 
 from ..models import Pair, RosterRules, ShiftRequest, ShiftTemplate, Volunteer
@@ -14,7 +15,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ShiftTemplateForm(forms.ModelForm):
+class ShiftTemplateForm(NamedLengthLimits, forms.ModelForm):
     class Meta:
         model = ShiftTemplate
         fields = ["checkpoint", "name", "start", "end", "minimum", "preferred", "leader_required", "active"]
@@ -35,20 +36,20 @@ class ShiftTemplateForm(forms.ModelForm):
         return cleaned
 
 
-class RosterRulesForm(forms.ModelForm):
+class RosterRulesForm(NamedLengthLimits, forms.ModelForm):
     class Meta:
         model = RosterRules
         exclude = ["community", "set_by"]
         widgets = {"effective_from": DATE}
 
 
-class PlanForm(forms.Form):
+class PlanForm(NamedLengthLimits, forms.Form):
     first_day = forms.DateField(label=_("first day"), widget=DATE)
     days = forms.IntegerField(label=_("number of days"), min_value=1, max_value=62, initial=14)
     seconds = forms.IntegerField(label=_("solving time (seconds)"), min_value=1, max_value=600, initial=30)
 
 
-class ReplanForm(forms.Form):
+class ReplanForm(NamedLengthLimits, forms.Form):
     volunteer = forms.ModelChoiceField(label=_("who drops out"), queryset=Volunteer.objects.none())
     from_date = forms.DateField(label=_("from"), widget=DATE)
     to_date = forms.DateField(label=_("until"), widget=DATE, required=False,
@@ -59,7 +60,7 @@ class ReplanForm(forms.Form):
         self.fields["volunteer"].queryset = volunteers
 
 
-class ShiftRequestForm(forms.ModelForm):
+class ShiftRequestForm(NamedLengthLimits, forms.ModelForm):
     class Meta:
         model = ShiftRequest
         fields = ["volunteer", "date", "template", "want", "weight"]
@@ -71,7 +72,7 @@ class ShiftRequestForm(forms.ModelForm):
         self.fields["template"].queryset = templates
 
 
-class PairForm(forms.ModelForm):
+class PairForm(NamedLengthLimits, forms.ModelForm):
     class Meta:
         model = Pair
         fields = ["first", "second", "note"]
@@ -82,7 +83,7 @@ class PairForm(forms.ModelForm):
         self.fields["second"].queryset = volunteers
 
 
-class SwapForm(forms.Form):
+class SwapForm(NamedLengthLimits, forms.Form):
     to_volunteer = forms.ModelChoiceField(label=_("who takes it over"), queryset=Volunteer.objects.none())
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangxian.access.models import Checkpoint
+from fangxian.core.forms import NamedLengthLimits
 from fangxian.registry.models import ResidentialGroup
 
 from ..models import TimeBand, Volunteer
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class VolunteerDetailsForm(forms.Form):
+class VolunteerDetailsForm(NamedLengthLimits, forms.Form):
     """What volunteers and staff share: who they are, when they can help, what they can do."""
 
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
@@ -102,12 +103,12 @@ class StaffForm(VolunteerDetailsForm):
         self.fields["is_shift_leader"].initial = True
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedLengthLimits, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class TeamForm(forms.Form):
+class TeamForm(NamedLengthLimits, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60, required=False,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. 巾帼志愿服务队")}))
     formed_on = forms.DateField(label=_("Formed on"), required=False, widget=DateInput)
@@ -115,7 +116,7 @@ class TeamForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MemberForm(forms.Form):
+class MemberForm(NamedLengthLimits, forms.Form):
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none(),
                                        empty_label=_("Choose a volunteer"))
 
@@ -125,7 +126,7 @@ class MemberForm(forms.Form):
             community_id=team.community_id, status=Volunteer.Status.APPROVED).exclude(teams=team).order_by("name", "pk")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(NamedLengthLimits, forms.Form):
     held_on = forms.DateField(label=_("Date"), required=False, widget=DateInput)
     title = forms.CharField(label=_("Activity"), max_length=120, required=False)
     participants = forms.IntegerField(label=_("Participants"), required=False, min_value=0, max_value=10000)
