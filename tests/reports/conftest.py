@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fangxian.reports import views
+from fangxian.core.scope import Scope
+from fangxian.reports import services, views
+from tests.access.conftest import make_checkpoint
+from tests.factories import GroupFactory
 
 # Tests run at a fixed moment of a fixed day: 10:00 local on TODAY.
 TODAY = dt.date(2026, 3, 2)
@@ -37,3 +40,16 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def two_groups(two_grids, frozen_clock, frozen):
+    """carol's community with a second residential group 二组 and a checkpoint that have not
+    filed; gina's group has filed (0 / 2 / 3)."""
+    two_grids.second = GroupFactory(community=two_grids.community, name="二组")
+    two_grids.gate = make_checkpoint(two_grids.estate)
+    gina = two_grids.users["gina"]
+    services.report_save(scope=Scope.for_user(gina), user=gina, community=two_grids.community,
+                         group=two_grids.estate.group, day=TODAY, submit=True, now=at(9),
+                         data={"confirmed": "0", "suspected": "2", "close_contacts": "3"})
+    return two_grids

@@ -17,7 +17,6 @@ from fangxian.core.scope import Scope
 from fangxian.reports import days, selectors, services, snapshots
 from fangxian.reports.models import DailyReport
 from fangxian.reports.totals import Total, sum_known, total_cell
-from tests.access.conftest import make_checkpoint
 from tests.factories import CommunityFactory, GroupFactory, PersonFactory
 from tests.reports.conftest import TODAY, at
 
@@ -93,18 +92,6 @@ def test_the_groups_are_summed_into_the_community_only_when_all_have_filed(two_g
             raise Rollback
     except Rollback:
         pass
-
-
-@pytest.fixture
-def two_groups(two_grids, frozen_clock, frozen):
-    """carol's community with a second residential group and a checkpoint; gina's group files."""
-    two_grids.second = GroupFactory(community=two_grids.community, name="二组")
-    two_grids.gate = make_checkpoint(two_grids.estate)
-    gina = two_grids.users["gina"]
-    services.report_save(scope=Scope.for_user(gina), user=gina, community=two_grids.community,
-                         group=two_grids.estate.group, day=TODAY, submit=True, now=at(9),
-                         data={"confirmed": "0", "suspected": "2", "close_contacts": "3"})
-    return two_grids
 
 
 def _page(cast):

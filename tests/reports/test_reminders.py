@@ -9,25 +9,17 @@ from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.reports import services
 from fangxian.reports.models import DailyReport, ReportReminder
-from tests.access.conftest import make_checkpoint
-from tests.factories import GroupFactory
 from tests.reports.conftest import TODAY, at
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.clock_sensitive]
 
 
 @pytest.fixture
-def unfiled(two_grids, frozen_clock, frozen, monkeypatch):
+def unfiled(two_groups, monkeypatch):
     """carol's community: gina's group has filed, 二组 and the east gate have not; notify recorded."""
-    two_grids.second = GroupFactory(community=two_grids.community, name="二组")
-    two_grids.gate = make_checkpoint(two_grids.estate)
-    gina = two_grids.users["gina"]
-    services.report_save(scope=Scope.for_user(gina), user=gina, community=two_grids.community,
-                         group=two_grids.estate.group, day=TODAY, submit=True, now=at(9),
-                         data={"confirmed": "0", "suspected": "0", "close_contacts": "0"})
-    two_grids.sent = []
-    monkeypatch.setattr(services, "notify", lambda kind, **kw: two_grids.sent.append(kw["url"]))
-    return two_grids
+    two_groups.sent = []
+    monkeypatch.setattr(services, "notify", lambda kind, **kw: two_groups.sent.append(kw["url"]))
+    return two_groups
 
 
 def _page(cast):
