@@ -3,8 +3,8 @@
 A total counts only the communities whose report is submitted (their frozen figures and
 fill-ins); every other community is named in it as not reported (totals.Total), whether its
 deadline has passed or not: its live-drafted figures are shown on its row, marked as a draft,
-but nobody has said they are the day's. The day-on-day change says when either day's total
-was incomplete.
+but nobody has said they are the day's. The day-on-day change compares the communities that
+submitted on both days, and says "incomplete" when that is not all of them.
 
 A day before today: a community without a submitted report shows the snapshot of its figures
 taken at that day's close (snapshots.py) when there is one for the levels, with the day's flows counted again.
@@ -48,15 +48,19 @@ class DayView:
     rows: list[CommunityRow]
     totals: Totals
     fill_totals: dict[str, Total]
-    previous_totals: Totals
-    previous_fill_totals: dict[str, Total]
+    # The day-on-day change compares like with like: both days' totals over the communities
+    # that submitted on both, so a community missing one day does not read as a fall.
+    compared: tuple[Totals, Totals]
+    compared_fills: tuple[dict[str, Total], dict[str, Total]]
+    compared_all: bool  # every community submitted on both days
 
     def change(self, section: str, key: str) -> Change:
-        return change(self.totals.get(section, {}).get(key, Total(None)),
-                      self.previous_totals.get(section, {}).get(key, Total(None)))
+        today, before = (totals.get(section, {}).get(key, Total(None)) for totals in self.compared)
+        return change(today, before, incomplete=not self.compared_all)
 
     def fill_change(self, name: str) -> Change:
-        return change(self.fill_totals[name], self.previous_fill_totals[name])
+        today, before = (fills[name] for fills in self.compared_fills)
+        return change(today, before, incomplete=not self.compared_all)
 
     @property
     def missing(self) -> list[CommunityRow]:
@@ -122,7 +126,11 @@ def day_view(communities, day: dt.date, *, now: dt.datetime | None = None) -> Da
             deadline=deadline, report=report, figures=figures.get(community.pk, {}),
             fill={name: getattr(report, name) if report else None for name, _label in ZERO_FIELDS},
         ))
-    # Yesterday's totals for the change: its submitted reports only, nothing drafted.
-    previous, previous_fills = _totals(communities, submitted_reports(day - dt.timedelta(days=1), community_ids=ids))
-    return DayView(day=day, rows=rows, totals=totals, fill_totals=fills, previous_totals=previous,
-                   previous_fill_totals=previous_fills)
+    # The change: the submitted reports of both days (nothing drafted), over the communities
+    # that submitted on both.
+    before = submitted_reports(day - dt.timedelta(days=1), community_ids=ids)
+    both = [c for c in communities if c.pk in submitted and c.pk in before]
+    (today_totals, today_fills), (before_totals, before_fills) = _totals(both, submitted), _totals(both, before)
+    return DayView(day=day, rows=rows, totals=totals, fill_totals=fills,
+                   compared=(today_totals, before_totals), compared_fills=(today_fills, before_fills),
+                   compared_all=bool(both) and len(both) == len(communities))

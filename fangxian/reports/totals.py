@@ -78,10 +78,12 @@ class Change:
         return "up" if self.value > 0 else "down"
 
 
-def change(today: Total, before: Total) -> Change:
+def change(today: Total, before: Total, *, incomplete: bool = False) -> Change:
+    """today − before; incomplete when either total is, or when the caller compared only some
+    of the units (`incomplete`)."""
     if today.value is None or before.value is None:
         return Change(None, True)
-    return Change(today.value - before.value, not (today.complete and before.complete))
+    return Change(today.value - before.value, incomplete or not (today.complete and before.complete))
 
 
 def change_cell(delta: Change) -> int | str | None:

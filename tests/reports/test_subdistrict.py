@@ -57,9 +57,19 @@ def test_it_totals_the_submitted_reports_and_names_the_community_that_has_not(re
 def test_it_shows_the_day_on_day_change(reported):
     _submit(reported, reported.community, TODAY - dt.timedelta(days=1), suspected=3)
     view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
-    # Both days' totals lack the other community: the change says it is incomplete.
+    # Both days lack the other community: the change compares reported.community alone and says so.
     assert view.fill_change("suspected") == Change(-2, incomplete=True)
     assert str(view.fill_change("suspected")) == "-2 (incomplete)"
+    # The other community files today only: it is not compared, so its 2 is no rise.
+    _submit(reported, reported.other, TODAY, suspected=2)
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
+    assert view.fill_totals["suspected"] == Total(3)
+    assert view.fill_change("suspected") == Change(-2, incomplete=True)
+    # With both communities on both days the change is complete.
+    _submit(reported, reported.other, TODAY - dt.timedelta(days=1), suspected=1)
+    view = days.day_view([reported.community, reported.other], TODAY, now=at(10))
+    assert view.fill_change("suspected") == Change(-1, incomplete=False)
+    assert str(view.fill_change("suspected")) == "-1"
 
 
 def test_it_flags_a_missing_report_after_the_deadline_and_not_before(client, reported, frozen):
