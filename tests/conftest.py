@@ -129,3 +129,11 @@ def _at_the_ci_clock():
     would otherwise drift past midnight and test the next morning instead."""
     with at_the_ci_clock():
         yield
+
+
+@pytest.fixture
+def frozen_clock_or_ci_clock():
+    """For tests meant to hold at any hour: the clock stands at FROZEN_AT (ticking), or at the
+    CI clock when the run sets one, so CI still tries them at 03:00 and 23:59."""
+    with time_machine.travel(ci_clock() or FROZEN_AT, tick=True) as traveller:
+        yield traveller

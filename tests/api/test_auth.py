@@ -21,7 +21,7 @@ def test_it_accepts_a_bearer_token(client, db):
 
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
-pytestmark = pytest.mark.clock_sensitive
+pytestmark = [pytest.mark.clock_sensitive, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 def test_it_refuses_an_unknown_token(client, db):
     response = client.get(f"{API}/me", HTTP_AUTHORIZATION="Bearer fx_not-a-real-key")

@@ -14,7 +14,7 @@ from fangxian.duty.rosters.selectors import no_shows, on_shift
 from tests.duty.matrix_rosters import roster_community
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
-pytestmark = pytest.mark.clock_sensitive
+pytestmark = [pytest.mark.clock_sensitive, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 TZ = timezone.get_default_timezone()
 

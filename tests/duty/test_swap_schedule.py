@@ -11,7 +11,7 @@ from fangxian.duty.rosters import services
 from tests.duty.matrix_rosters import published_plan, roster_community
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
-pytestmark = pytest.mark.clock_sensitive
+pytestmark = [pytest.mark.clock_sensitive, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from tests.access.conftest import make_checkpoint
 from tests.duty.matrix_volunteers import make_volunteer
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
-pytestmark = pytest.mark.clock_sensitive
+pytestmark = [pytest.mark.clock_sensitive, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 
 @pytest.fixture(autouse=True)
