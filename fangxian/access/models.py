@@ -29,6 +29,7 @@ class RuleKey(models.TextChoices):
     PASS_VALID_DAYS = "pass_valid_days", _("Pass validity (days)")
     VISITOR_PASS_HOURS = "visitor_pass_hours", _("Visitor pass validity (hours)")
     KEY_OVERLAP_DAYS = "key_overlap_days", _("Old signing key still accepted after rotation (days)")
+    QUARANTINE_HOUSEHOLD = "quarantine_household", _("Home quarantine covers the whole household (1 yes, 0 no)")
 
 
 # The value in force when no rule has been set. Rules are data: an admin changes them with
@@ -39,6 +40,7 @@ RULE_DEFAULTS = {
     RuleKey.PASS_VALID_DAYS: "90",
     RuleKey.VISITOR_PASS_HOURS: "24",
     RuleKey.KEY_OVERLAP_DAYS: "30",
+    RuleKey.QUARANTINE_HOUSEHOLD: "1",
 }
 
 # The range each rule's value must fall in (inclusive), and its type.
@@ -48,6 +50,7 @@ RULE_LIMITS = {
     RuleKey.PASS_VALID_DAYS: (1, 366, int),
     RuleKey.VISITOR_PASS_HOURS: (1, 72, int),
     RuleKey.KEY_OVERLAP_DAYS: (0, 366, int),
+    RuleKey.QUARANTINE_HOUSEHOLD: (0, 1, int),
 }
 
 
@@ -226,6 +229,12 @@ class PassQuerySet(models.QuerySet):
         """The passes that admit at `moment`: exactly those whose `status_at(moment)` is "valid"
         (started, not expired, not revoked by then)."""
         return self.filter(valid_from__lte=moment, valid_until__gt=moment).filter(
+            models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=moment)).exclude(
+            suspended_at__lte=moment)
+
+    def suspended_at_moment(self, moment: dt.datetime) -> "PassQuerySet":
+        """The passes held back at `moment` by a home quarantine: they would admit otherwise."""
+        return self.filter(valid_from__lte=moment, valid_until__gt=moment, suspended_at__lte=moment).filter(
             models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=moment))
 
     def valid_now(self) -> "PassQuerySet":
@@ -263,6 +272,10 @@ class Pass(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason"), max_length=20, choices=RevokeReason.choices, blank=True)
     revoke_note = models.CharField(_("note"), max_length=200, blank=True)
+    # A home quarantine holds a pass back without ending it: on release the same card admits
+    # again. `suspended_until` is the quarantine's planned end, shown at the gate.
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                     verbose_name=_("replaced by"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -294,13 +307,15 @@ class Pass(models.Model):
         return hashlib.sha256(self.cti_bytes).digest()[:16]
 
     def status_at(self, at: dt.datetime) -> str:
-        """valid, revoked, expired or pending; `Pass.objects.valid_at(at)` selects the valid ones."""
+        """valid, suspended, revoked, expired or pending; `Pass.objects.valid_at(at)` selects the valid ones."""
         if self.revoked_at is not None and self.revoked_at <= at:
             return "revoked"
         if at >= self.valid_until:
             return "expired"
         if at < self.valid_from:
             return "pending"
+        if self.suspended_at is not None and self.suspended_at <= at:
+            return "suspended"
         return "valid"
 
     @property
@@ -317,6 +332,7 @@ PASS_STATUS_LABELS = {
     "revoked": _("Revoked"),
     "expired": _("Expired"),
     "pending": _("Not yet valid"),
+    "suspended": _("Held back: home quarantine"),
 }
 
 
@@ -328,6 +344,7 @@ PASS_STATUS_LABELS = {
 SERVER_REASONS = {
     "valid": _("Valid pass"),
     "revoked": _("Pass revoked"),
+    "suspended": _("In home quarantine"),
     "expired": _("Pass expired"),
     "not_yet_valid": _("Pass not yet valid"),
     "signature": _("Invalid signature"),

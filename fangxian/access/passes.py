@@ -1,4 +1,5 @@
-"""Passes: issue, reissue, revoke, issue for a whole building, and the text of a pass's QR."""
+"""Passes: issue, reissue, revoke, hold back during a home quarantine, issue for a whole
+building, and the text of a pass's QR."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ PERSON_KIND_TO_PASS = {
 }
 
 
+# A pass that ends within minutes of its issue is a typing mistake, not a visit.
+MIN_VALIDITY = dt.timedelta(minutes=10)
+
+
 def pass_kind_for(person: Person) -> str:
     return PERSON_KIND_TO_PASS.get(person.kind, Pass.Kind.RESIDENT)
 
@@ -41,8 +46,9 @@ def _validity(*, community_id: int, kind: str, start: dt.datetime, valid_until: 
         return start + dt.timedelta(days=rule_int(RuleKey.PASS_VALID_DAYS, community_id, start))
     if timezone.is_naive(valid_until):
         raise ValidationError({"valid_until": _("Give the time with its time zone.")})
-    if valid_until <= start + dt.timedelta(minutes=1):
-        raise ValidationError({"valid_until": _("The pass must be valid for longer than that.")})
+    if valid_until <= start + MIN_VALIDITY:
+        raise ValidationError({"valid_until": _("A pass must be valid for more than %(minutes)d minutes from now.")
+                               % {"minutes": int(MIN_VALIDITY.total_seconds() // 60)}})
     if valid_until > start + dt.timedelta(days=366):
         raise ValidationError({"valid_until": _("A pass is valid for one year at most.")})
     return valid_until
@@ -121,6 +127,55 @@ def pass_reissue(*, pass_: Pass, user, note: str = "") -> Pass:
         locked.save(update_fields=["replaced_by"])
     pass_.revoked_at, pass_.revoke_reason, pass_.replaced_by = locked.revoked_at, locked.revoke_reason, new
     return new
+
+
+def passes_suspend(*, persons, until: dt.date, user, reason: str) -> int:
+    """Hold back the valid passes of `persons` for a home quarantine until `until` (its planned
+    end, shown at the gate): they scan "in home quarantine" until `passes_restore`. Returns how
+    many passes were held back."""
+    now = timezone.now()
+    with transaction.atomic():
+        passes = list(Pass.objects.select_for_update().valid_at(now).filter(person__in=persons))
+        for pass_ in passes:
+            pass_.suspended_at, pass_.suspended_until = now, until
+            pass_.save(update_fields=["suspended_at", "suspended_until"])
+            audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=pass_, field="suspended_at",
+                         reason=reason, detail=f"held back until {until}")
+        for community_id in {p.community_id for p in passes}:
+            change_log(community_id, "suspend")
+    return len(passes)
+
+
+def passes_suspension_until(*, persons, until: dt.date, user, reason: str) -> int:
+    """Move the end shown at the gate for the held-back passes of `persons` (an extension or a
+    shortening of their quarantine)."""
+    now = timezone.now()
+    with transaction.atomic():
+        passes = list(Pass.objects.select_for_update().suspended_at_moment(now).filter(person__in=persons))
+        for pass_ in passes:
+            old, pass_.suspended_until = pass_.suspended_until, until
+            pass_.save(update_fields=["suspended_until"])
+            audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=pass_, field="suspended_until",
+                         reason=reason, detail=f"{old} → {until}")
+        for community_id in {p.community_id for p in passes}:
+            change_log(community_id, "suspend")
+    return len(passes)
+
+
+def passes_restore(*, persons, user, reason: str) -> int:
+    """End the hold on the passes of `persons`: the same cards admit again (those still within
+    their validity). Returns how many passes admit again."""
+    now = timezone.now()
+    with transaction.atomic():
+        passes = list(Pass.objects.select_for_update().filter(person__in=persons, suspended_at__isnull=False))
+        for pass_ in passes:
+            pass_.suspended_at = pass_.suspended_until = None
+            pass_.save(update_fields=["suspended_at", "suspended_until"])
+            audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=pass_, field="suspended_at",
+                         reason=reason, detail="restored")
+        for community_id in {p.community_id for p in passes}:
+            change_log(community_id, "restore")
+    return sum(1 for p in passes if p.status_at(now) == "valid")
 
 
 def passes_issue_for_building(*, building: Building, user, kind: str | None = None) -> dict:

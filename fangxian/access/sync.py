@@ -224,6 +224,8 @@ def _judge_pass(checked: _Checked, ctx: _Context, at: dt.datetime) -> None:
         checked.verdict, checked.why = Verdict.RED, "unknown_pass"
     elif row["revoked_at"] is not None and row["revoked_at"] <= at:
         checked.verdict, checked.why = Verdict.RED, "revoked"
+    elif row["suspended_at"] is not None and row["suspended_at"] <= at:
+        checked.verdict, checked.why = Verdict.RED, "suspended"
     elif row["estate_id"] != checked.claims["estate"]:
         checked.verdict, checked.why = Verdict.RED, "claims"
 
@@ -251,7 +253,8 @@ def _check_all(items: list[_Checked], ctx: _Context, received_at: dt.datetime) -
             _decode(checked, ctx, min(checked.event.occurred_at, received_at))
     ctis = {c.cti for c in items if c.cti}
     if ctis:
-        for row in Pass.objects.filter(cti__in=ctis).values("pk", "cti", "community_id", "estate_id", "revoked_at"):
+        for row in Pass.objects.filter(cti__in=ctis).values("pk", "cti", "community_id", "estate_id", "revoked_at",
+                                                                "suspended_at"):
             ctx.passes[row["cti"]] = row
     people = {c.event.person for c in items if c.event.kind == Scan.Kind.MANUAL and c.event.person}
     if people:

@@ -48,7 +48,8 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # Later apps keep their part of the matrix in `tests/<app>/matrix.py`: PAGES, POST_DATA, API
 # (each optional) and `equip(cast)`, which adds their objects to the cast. They are merged below.
 APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
-    "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix")]
+    "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix",
+    "access.matrix13", "returnees.matrix13", "registry.matrix13")]
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {
