@@ -1,5 +1,6 @@
 """The checkpoint bundle: what a console needs to decide offline (the issuer keys, the
-revocation set, the fever threshold, a version and a maximum age), signed like a pass."""
+revocation set, the passes held back by a home quarantine with their planned end, the names
+of the community's estates, the fever threshold, a version and a maximum age), signed like a pass."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fangxian.registry.models import Community
+from fangxian.registry.models import Community, Estate
 
 from . import passcodec
 from .changes import bundle_version, change_log
@@ -68,6 +69,16 @@ def bundle_build(*, checkpoint: Checkpoint, at: dt.datetime | None = None) -> di
         for cti in Pass.objects.filter(estate_id__in=estates, revoked_at__isnull=False, revoked_at__lte=at,
                                        valid_until__gt=at).values_list("cti", flat=True)
     )
+    # Held back by a home quarantine: the console says so, with the planned end, rather than
+    # "revoked" (a volunteer must tell a quarantine from a move-out).
+    suspended = sorted(
+        [passcodec.revocation_id(bytes.fromhex(cti)), until.isoformat() if until else ""]
+        for cti, until in Pass.objects.suspended_at_moment(at).filter(estate_id__in=estates)
+        .values_list("cti", "suspended_until")
+    )
+    # Every estate of the community by name, so that a pass for another of its estates is
+    # refused by name, not by a number.
+    estate_names = dict(Estate.objects.filter(community=community).order_by("pk").values_list("pk", "name"))
     keys = keys_verifying(SigningKey.objects.filter(community=community), at).order_by("valid_from", "pk")
     version = bundle_version(community.pk)
     iat = int(at.timestamp())
@@ -82,6 +93,8 @@ def bundle_build(*, checkpoint: Checkpoint, at: dt.datetime | None = None) -> di
             "fever_threshold": str(fever_threshold(community, at)),
             "keys": [{"kid": bytes(k.kid), "alg": passcodec.ALG_ES256, "jwk": dict(k.public_jwk)} for k in keys],
             "revoked": revoked,
+            "suspended": suspended,
+            "estate_names": estate_names,
         },
     }
     text = passcodec.encode(claims, prefix=BUNDLE_PREFIX, private_key=private_key_of(key), kid=bytes(key.kid),

@@ -27,12 +27,26 @@ GAP_X, GAP_Y = 6 * mm, 3 * mm
 CARDS_PER_PAGE = COLUMNS * ROWS
 
 
+QUIET_ZONE = 4  # modules of white around the code: a reader needs them to find it
+
+
 def qr_svg(text: str, *, scale: int = 8) -> str:
-    """An inline <svg> of the QR (no XML declaration), sized by `scale` pixels per module."""
+    """An inline <svg> of the QR (no XML declaration) that scales to its box.
+
+    The drawing is in module units with a `viewBox`, so CSS may give it any width (the
+    pages give it the width of their box, with a minimum) and the whole code, quiet zone
+    included, is drawn at that size; `width` and `height` (`scale` pixels per module) are
+    only its size where no style applies. Without the viewBox a narrower box cut the code off.
+    The light modules are painted white, so that the quiet zone stays white on a dark page.
+    """
     buffer = io.BytesIO()
-    qr(text).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, nl=False,
-                  title="QR", svgclass="qr", lineclass=None)
-    return buffer.getvalue().decode()
+    code = qr(text)
+    code.save(buffer, kind="svg", scale=1, border=QUIET_ZONE, xmldecl=False, svgns=True, nl=False,
+              title="QR", svgclass="qr", lineclass=None, omitsize=True, dark="#000", light="#fff")
+    size = code.symbol_size(scale=scale, border=QUIET_ZONE)[0]
+    svg = buffer.getvalue().decode()
+    return svg.replace("<svg ", f'<svg width="{size}" height="{size}" preserveAspectRatio="xMidYMid meet" '
+                       'role="img" ', 1)
 
 
 def card_lines(pass_: Pass) -> dict:

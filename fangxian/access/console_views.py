@@ -70,6 +70,11 @@ def console_strings() -> dict[str, str]:
         "verdict_amber": pgettext("checkpoint console", "Check manually"),
         "reason_ok": pgettext("checkpoint console", "Valid pass"),
         "reason_revoked": pgettext("checkpoint console", "Revoked"),
+        "reason_quarantine": pgettext("checkpoint console", "In home quarantine until {date}"),
+        "reason_quarantine_open": pgettext("checkpoint console", "In home quarantine"),
+        "verdict_move_in": pgettext("checkpoint console", "Allowed to move in"),
+        "reason_move_in": pgettext("checkpoint console", "Move-in slip"),
+        "slip_until": pgettext("checkpoint console", "Slip valid until {date}"),
         "reason_expired": pgettext("checkpoint console", "Expired"),
         "reason_not_yet_valid": pgettext("checkpoint console", "Not yet valid"),
         "reason_signature": pgettext("checkpoint console", "Invalid signature"),
@@ -131,7 +136,7 @@ def console_strings() -> dict[str, str]:
         "saved": pgettext("checkpoint console", "Saved"),
         "direction_in": pgettext("checkpoint console", "In"),
         "direction_out": pgettext("checkpoint console", "Out"),
-        "estate_unknown": pgettext("checkpoint console", "Estate {id}"),
+        "estate_other": pgettext("checkpoint console", "An estate of another community"),
         "pass_kind_resident": pgettext("checkpoint console", "Resident"),
         "pass_kind_tenant": pgettext("checkpoint console", "Tenant"),
         "pass_kind_worker": pgettext("checkpoint console", "Works in the estate"),
@@ -143,11 +148,13 @@ def console_strings() -> dict[str, str]:
 @never_cache
 def console(request, checkpoint_id: int):
     checkpoint = console_checkpoint(request, checkpoint_id)
-    estates = {str(e.pk): e.name for e in _admitted_estates(checkpoint)}
     config = {
         "checkpoint": checkpoint.pk,
         "checkpointName": checkpoint.name,
-        "estates": estates,
+        # Every estate of the community by name (the bundle brings them up to date), so that
+        # a pass for another of its estates is refused by name; a number is never shown.
+        "estates": {str(e.pk): e.name for e in _community_estates(checkpoint)},
+        "timeZone": settings.TIME_ZONE,
         "bundleUrl": f"/api/v1/access/bundle?checkpoint={checkpoint.pk}",
         "syncUrl": "/api/v1/access/sync",
         "lookupUrl": "/api/v1/access/lookup",
@@ -173,8 +180,8 @@ def console(request, checkpoint_id: int):
     })
 
 
-def _admitted_estates(checkpoint: Checkpoint):
-    return Estate.objects.filter(pk__in=checkpoint.admitted_estate_ids()).order_by("name")
+def _community_estates(checkpoint: Checkpoint):
+    return Estate.objects.filter(community_id=checkpoint.community_id).order_by("name")
 
 
 @require_GET

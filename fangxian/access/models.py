@@ -360,6 +360,8 @@ SERVER_REASONS = {
     "invalid": _("Unreadable code"),
     "wrong_estate": _("Not a pass for this estate"),
     "unknown_pass": _("Pass not on record"),
+    "move_in": _("Move-in slip: allowed to move in"),
+    "unknown_dwelling": _("Dwelling not on record"),
     "fever": _("Fever"),
     "refused": _("Turned away"),
     "resident": _("Resident, admitted by hand"),

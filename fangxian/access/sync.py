@@ -8,8 +8,10 @@ ignore_conflicts) under the unique event_id, and the rows are read back to tell 
 were stored by this request (they carry its batch id) and which were there already.
 
 Every event is checked again on the server: the pass signature and validity with the
-codec and the community's keys at the moment of the event, the revocation and the estate
-against the database, the temperature against the fever threshold in force then. The
+codec and the community's keys at the moment of the event, the revocation, the hold of a
+home quarantine and the estate against the database, the temperature against the fever
+threshold in force then. A move-in slip (FXS1:, made by returnees with the same key and
+codec) is judged the same way: signature, validity, estate, and its dwelling on record. The
 server's verdict is stored beside the device's, and a difference is flagged.
 """
 
@@ -31,7 +33,7 @@ from pydantic import ValidationError as SchemaError
 
 from fangxian.core.schema_errors import field_of, message_of
 from fangxian.core.scope import Scope
-from fangxian.registry.models import Person
+from fangxian.registry.models import Dwelling, Person
 
 from . import passcodec
 from .alerts import fever_alerts_raise
@@ -46,6 +48,9 @@ MAX_EVENTS = 500
 MAX_ID = 2**63 - 1
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+# The prefix of a move-in slip (returnees.services.SLIP_PREFIX; access may not import returnees).
+SLIP_PREFIX = "FXS1:"
+SLIP_KIND = "move_in"
 
 
 # -- one event, as the console sends it --------------------------------------------------
@@ -151,6 +156,7 @@ class _Context:
     thresholds: dict[int, tuple[list[Rule], list[Rule]]] = field(default_factory=dict)  # (own, common) rules
     passes: dict[str, dict] = field(default_factory=dict)
     people: dict[int, dict] = field(default_factory=dict)
+    dwellings: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, checkpoints: dict[int, Checkpoint], community_ids: set[int]) -> "_Context":
@@ -188,18 +194,21 @@ class _Checked:
     pass_id: int | None = None
     person_id: int | None = None
     fever: bool = False
+    slip: bool = False  # a move-in slip rather than a pass
 
 
 def _decode(checked: _Checked, ctx: _Context, at: dt.datetime) -> None:
     community_id = checked.checkpoint.community_id
+    checked.slip = checked.event.pass_text.startswith(SLIP_PREFIX)
+    prefix = SLIP_PREFIX if checked.slip else passcodec.PASS_PREFIX
     try:
-        claims = passcodec.decode(checked.event.pass_text, prefix=passcodec.PASS_PREFIX,
+        claims = passcodec.decode(checked.event.pass_text, prefix=prefix,
                                   keys=ctx.keys_at(community_id, at), now=at)
     except passcodec.PassCodecError as error:
         checked.verdict, checked.why = Verdict.RED, error.reason
         authentic = error.claims  # set when the signature held but the time did not
         cti = authentic.get(passcodec.CLAIM_CTI) if isinstance(authentic, dict) else None
-        if type(cti) is bytes and len(cti) == 16:
+        if type(cti) is bytes and len(cti) == 16 and not checked.slip:
             checked.cti = cti.hex()
         return
     ours = claims.get(passcodec.CLAIM_FANGXIAN)
@@ -208,8 +217,28 @@ def _decode(checked: _Checked, ctx: _Context, at: dt.datetime) -> None:
             and type(cti) is bytes and len(cti) == 16):
         checked.verdict, checked.why = Verdict.RED, "claims"
         return
+    if checked.slip:
+        if ours.get("kind") != SLIP_KIND or type(ours.get("dwelling")) is not int:
+            checked.verdict, checked.why = Verdict.RED, "claims"
+            return
+        checked.claims = ours  # a slip's cti is no pass's: it is not looked up among the passes
+        checked.verdict, checked.why = Verdict.GREEN, "move_in"  # until the database says otherwise
+        return
     checked.claims, checked.cti = ours, cti.hex()
     checked.verdict, checked.why = Verdict.GREEN, "valid"  # until the database says otherwise
+
+
+def _judge_slip(checked: _Checked, ctx: _Context) -> None:
+    """A move-in slip admits its holder to move into its dwelling: of this checkpoint's
+    estate, on record in the community (the slip itself is returnees', which access does not read)."""
+    if checked.verdict != Verdict.GREEN:
+        return
+    row = ctx.dwellings.get(checked.claims["dwelling"])
+    if checked.claims["estate"] not in checked.checkpoint.admitted_estate_ids():
+        checked.verdict, checked.why = Verdict.RED, "wrong_estate"
+    elif (row is None or row["community_id"] != checked.checkpoint.community_id
+          or row["estate_id"] != checked.claims["estate"]):
+        checked.verdict, checked.why = Verdict.RED, "unknown_dwelling"
 
 
 def _judge_pass(checked: _Checked, ctx: _Context, at: dt.datetime) -> None:
@@ -256,6 +285,11 @@ def _check_all(items: list[_Checked], ctx: _Context, received_at: dt.datetime) -
         for row in Pass.objects.filter(cti__in=ctis).values("pk", "cti", "community_id", "estate_id", "revoked_at",
                                                                 "suspended_at"):
             ctx.passes[row["cti"]] = row
+    dwellings = {c.claims["dwelling"] for c in items if c.slip and c.claims}
+    if dwellings:
+        for row in Dwelling.objects.filter(pk__in=dwellings).values(
+                "pk", community_id=F("building__community_id"), estate_id=F("building__estate_id")):
+            ctx.dwellings[row["pk"]] = row
     people = {c.event.person for c in items if c.event.kind == Scan.Kind.MANUAL and c.event.person}
     if people:
         for row in Person.objects.filter(pk__in=people).values(
@@ -264,7 +298,9 @@ def _check_all(items: list[_Checked], ctx: _Context, received_at: dt.datetime) -
     for checked in items:
         at = min(checked.event.occurred_at, received_at)
         kind = checked.event.kind
-        if kind == Scan.Kind.SCAN:
+        if kind == Scan.Kind.SCAN and checked.slip:
+            _judge_slip(checked, ctx)
+        elif kind == Scan.Kind.SCAN:
             _judge_pass(checked, ctx, at)
         elif kind == Scan.Kind.MANUAL:
             _judge_manual(checked, ctx)

@@ -98,3 +98,13 @@ def test_it_refuses_the_bundle_of_a_checkpoint_elsewhere(client, gate):
     olga = Caller(client, gate.users["olga"])
     assert olga.get("/access/bundle", checkpoint=elsewhere.pk).status_code == 200
     assert olga.get("/access/bundle", checkpoint=gate.checkpoint.pk).status_code == 404
+
+
+def test_it_names_every_estate_of_the_community_and_no_other(gate):
+    """The console refuses a pass for another estate by its name (it said "小区 2" before):
+    the bundle names all the community's estates, and no other community's."""
+    second = EstateFactory(community=gate.community, name="翠苑")
+    EstateFactory(name="别的社区的小区")
+    body = open_bundle(services.bundle_build(checkpoint=gate.checkpoint)["bundle"], gate.community)[-70002]
+    assert body["estate_names"] == {gate.estate.pk: gate.estate.name, second.pk: "翠苑"}
+    assert body["estates"] == [gate.estate.pk]  # it still admits only its own estate's passes

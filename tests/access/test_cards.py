@@ -68,3 +68,13 @@ def test_it_reads_back_the_qr_printed_on_the_card(gate):
     code = cards.qr(text)
     assert code.mode == "alphanumeric" and code.version <= 10
     assert Pass.objects.filter(pk=gate.pass_a.pk).exists()
+
+
+def test_it_draws_the_on_screen_code_with_a_viewbox_and_its_quiet_zone():
+    """Without a viewBox, CSS that narrowed the SVG cut the code off (issue 13): the drawing is
+    in modules, 4 of quiet zone on each side painted white, and scales to any width."""
+    svg = cards.qr_svg("FX1:TEST", scale=8)
+    assert 'viewBox="0 0 29 29"' in svg  # 21 modules of a version-1 code + 2 × 4 of quiet zone
+    assert 'width="232" height="232"' in svg  # its size where no style applies: 8 px a module
+    assert '<path fill="#fff" d="M0 0h29v29h-29z"/>' in svg
+    assert 'class="qr"' in svg and "<?xml" not in svg

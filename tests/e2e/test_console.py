@@ -19,10 +19,15 @@ from django.utils import timezone
 
 from fangxian.access import passcodec, services
 from fangxian.access.models import FeverAlert, Pass, Scan
+from fangxian.access.passes import passes_restore, passes_suspend
 from fangxian.accounts.models import Role
+from fangxian.core.scope import Scope
+from fangxian.returnees import services as returnees
 from tests.access.conftest import make_checkpoint
 from tests.e2e.conftest import CHROMIUM, PHONE, close_when_idle, log_in, new_context, shot
+from tests.e2e.qr import console_scan, open_console
 from tests.factories import BuildingFactory, CommunityFactory, DwellingFactory, EstateFactory, PersonFactory, make_user
+from tests.returnees.conftest import register
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
 pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive, pytest.mark.django_db(transaction=True)]
@@ -52,11 +57,7 @@ def _context(browser, **extra):
 
 
 def _open_console(page, live_server, gate):
-    url = live_server.url + reverse("access:console", args=[gate.checkpoint.pk])
-    page.goto(url)
-    page.wait_for_selector("body[data-ready='1']")
-    page.wait_for_function("document.body.dataset.bundle !== undefined && document.body.dataset.bundle !== ''")
-    return url
+    return open_console(page, live_server, gate.checkpoint)
 
 
 def _wait_until_kept_for_offline(page, url):
@@ -72,12 +73,7 @@ def _wait_until_kept_for_offline(page, url):
 
 
 def _scan(page, text: str, expected_count: int) -> dict:
-    page.fill("#scan-input", text)
-    page.press("#scan-input", "Enter")
-    page.wait_for_function("(n) => document.body.dataset.recorded === String(n)", arg=expected_count)
-    verdict = page.locator("#verdict")
-    return {"verdict": verdict.get_attribute("data-verdict"), "reason": verdict.get_attribute("data-reason"),
-            "word": page.inner_text("#verdict-word"), "text": page.inner_text("#verdict-reason")}
+    return console_scan(page, text, expected_count)
 
 
 def _unsent(page) -> int:
@@ -529,3 +525,96 @@ def test_it_keeps_the_events_until_the_volunteer_logs_in_again(browser, live_ser
     finally:
         close_when_idle(context)
     assert Scan.objects.get().pass_obj == gate.passes[0]
+
+
+# -- home quarantine, move-in slips, other estates (issue 13) --------------------------------
+
+def test_it_tells_a_home_quarantine_from_a_revoked_pass_offline(browser, live_server, gate):
+    """A pass held back by a home quarantine scans red "in home quarantine until <date>", from
+    the bundle, offline; a revoked pass (moved out) still says "revoked"; released, it admits."""
+    held = gate.passes[0]
+    until = timezone.localdate() + dt.timedelta(days=14)
+    assert passes_suspend(persons=[held.person_id], until=until, user=gate.carol, reason="居家隔离") == 1
+    context = _context(browser)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "erin", "pw-erin")
+        _open_console(page, live_server, gate)
+        context.set_offline(True)
+        page.wait_for_selector("#net[data-state='offline']")
+        quarantined = _scan(page, services.pass_qr_text(held), 1)
+        assert (quarantined["verdict"], quarantined["reason"]) == ("red", "quarantine")
+        assert until.isoformat() in quarantined["text"]
+        shot(page, "console-phone-quarantine")
+        page.click("#verdict-close")
+        revoked = _scan(page, services.pass_qr_text(gate.revoked), 2)
+        assert (revoked["verdict"], revoked["reason"]) == ("red", "revoked")
+        assert revoked["text"] != quarantined["text"] and until.isoformat() not in revoked["text"]
+        page.click("#verdict-close")
+
+        context.set_offline(False)
+        page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'", timeout=20000)
+        version = int(page.get_attribute("body", "data-bundle"))
+        passes_restore(persons=[held.person_id], user=gate.carol, reason="解除隔离")
+        assert _bundle_version(page) > version
+        assert _scan(page, services.pass_qr_text(held), 3)["verdict"] == "green"
+        page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'", timeout=20000)
+    finally:
+        close_when_idle(context)
+    first = Scan.objects.filter(pass_obj=held).order_by("device_seq")
+    assert [(s.reason, s.server_verdict, s.server_reason) for s in first] == [
+        ("quarantine", "red", "suspended"), ("ok", "green", "valid")]
+
+
+@pytest.fixture
+def slips(gate):
+    """A move-in slip for room 201 of 5栋 in the gate's estate, and one for a dwelling of
+    another estate of the community (翠苑, with its own gate)."""
+    carol = gate.carol
+
+    def slip_for(dwelling):
+        registration = register(gate.community, dwelling, from_province="广东省", from_city="广州市",
+                                from_district="")
+        return returnees.registration_review(scope=Scope.everything(), user=carol, registration=registration,
+                                             decision="approve", reason="核实无误").slips.get()
+
+    here = slip_for(DwellingFactory(building=BuildingFactory(estate=gate.estate, name="5栋"), room="201"))
+    other_estate = EstateFactory(community=gate.community, name="翠苑")
+    there = slip_for(DwellingFactory(building=BuildingFactory(estate=other_estate, name="1栋"), room="102"))
+    other_pass = services.pass_issue(person=there.person, user=carol)
+    return type("Slips", (), dict(here=here, there=there, other_estate=other_estate, other_pass=other_pass))
+
+
+def test_it_reads_a_move_in_slip_and_names_the_estate_of_a_wrong_one(browser, live_server, gate, slips):
+    context = _context(browser)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "erin", "pw-erin")
+        _open_console(page, live_server, gate)
+        seen = _scan(page, returnees.slip_qr_text(slips.here), 1)
+        until = timezone.localtime(slips.here.issued_at + dt.timedelta(days=30)).date().isoformat()
+        assert (seen["verdict"], seen["reason"]) == ("green", "move_in")
+        assert seen["word"] != page.evaluate("JSON.parse(document.getElementById('fx-strings').textContent)"
+                                             ".verdict_green"), "distinct from a pass's admit"
+        assert "5栋 201" in seen["text"]
+        assert gate.estate.name in seen["detail"] and until in seen["detail"]
+        assert slips.here.person.name not in seen["text"] + seen["detail"]
+        shot(page, "console-phone-move-in")
+        page.click("#verdict-close")
+
+        # Another estate's slip and pass: refused by the estate's name, never by a number.
+        for n, text in enumerate([returnees.slip_qr_text(slips.there), services.pass_qr_text(slips.other_pass)], 2):
+            wrong = _scan(page, text, n)
+            assert (wrong["verdict"], wrong["reason"]) == ("red", "estate")
+            assert "翠苑" in wrong["detail"] and str(slips.other_estate.pk) not in wrong["detail"]
+            page.click("#verdict-close")
+        shot(page, "console-phone-wrong-estate")
+        # The recent list keeps no room.
+        assert "201" not in page.inner_text("#recent")
+        page.wait_for_function("document.querySelector('#outbox').dataset.count === '0'", timeout=20000)
+    finally:
+        close_when_idle(context)
+    stored = list(Scan.objects.order_by("device_seq").values_list("reason", "device_verdict", "server_verdict",
+                                                                    "server_reason", "disagreement"))
+    assert stored == [("move_in", "green", "green", "move_in", False), ("estate", "red", "red", "wrong_estate", False),
+                      ("estate", "red", "red", "wrong_estate", False)]

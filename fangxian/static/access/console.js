@@ -17,6 +17,7 @@
   const fmt = (s, values) => s.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 
   const PASS_PREFIX = "FX1:";
+  const SLIP_PREFIX = "FXS1:"; // a move-in slip (入住条): signed like a pass, same codec
   const BUNDLE_PREFIX = "FXB1:";
   const PASS_CLAIMS = -70001;
   const BUNDLE_CLAIMS = -70002;
@@ -90,7 +91,9 @@
   }
 
   // -- the bundle ---------------------------------------------------------------------------
-  let bundle = null; // {version, iat, exp, maxAge, confirmedAt, estates:Set, revoked:Set, threshold, keys:Map}
+  // {version, iat, exp, maxAge, confirmedAt, estates:Set, revoked:Set, suspended:Map (revocation id → planned
+  //  end "YYYY-MM-DD"), estateNames:Map (id → name), threshold, keys:Map}
+  let bundle = null;
   let bundleNotice = "";
 
   async function importKeys(list) {
@@ -123,6 +126,14 @@
     if (!(body instanceof Map)) throw new Error("no bundle body");
     const revoked = new Set();
     for (const r of body.get("revoked") || []) if (r instanceof Uint8Array) revoked.add(FxCodec.toHex(r));
+    // Held back by a home quarantine: [revocation id, planned end]. (An older server sends none.)
+    const suspended = new Map();
+    for (const entry of body.get("suspended") || []) {
+      if (Array.isArray(entry) && entry[0] instanceof Uint8Array) suspended.set(FxCodec.toHex(entry[0]), String(entry[1] || ""));
+    }
+    const estateNames = new Map();
+    const names = body.get("estate_names");
+    if (names instanceof Map) for (const [id, name] of names) estateNames.set(String(id), String(name));
     return {
       text,
       version: Number(body.get("version")),
@@ -133,6 +144,8 @@
       confirmedAt,
       estates: new Set((body.get("estates") || []).map(Number)),
       revoked,
+      suspended,
+      estateNames,
       threshold: String(body.get("fever_threshold") || "37.3"),
       trusted,
     };
@@ -260,9 +273,10 @@
   async function judge(text) {
     const now = Date.now() / 1000;
     const stale = bundleStale(bundle, now);
+    const slip = text.startsWith(SLIP_PREFIX);
     let decoded;
     try {
-      decoded = await FxCodec.decode(text, { prefix: PASS_PREFIX, keys: bundle ? bundle.keys : new Map(), now });
+      decoded = await FxCodec.decode(text, { prefix: slip ? SLIP_PREFIX : PASS_PREFIX, keys: bundle ? bundle.keys : new Map(), now });
     } catch (e) {
       const kind = e instanceof FxCodec.CodecError ? e.kind : "cose";
       if (UNREADABLE.has(kind)) return { verdict: "red", reason: "unreadable" };
@@ -281,10 +295,40 @@
     const cti = decoded.claims.get(7);
     const info = { estate, kind };
     if (!(cti instanceof Uint8Array) || !Number.isFinite(estate)) return { verdict: "red", reason: "unreadable" };
-    if (bundle.revoked.has(await FxCodec.revocationId(cti))) return { verdict: "red", reason: "revoked", info };
+    if (slip) return judgeSlip(body, decoded.claims, info, stale);
+    const revocationId = await FxCodec.revocationId(cti);
+    if (bundle.revoked.has(revocationId)) return { verdict: "red", reason: "revoked", info };
+    // Held back by a home quarantine: red, with the planned end; never "revoked" (moved out).
+    if (bundle.suspended.has(revocationId)) {
+      const until = bundle.suspended.get(revocationId);
+      return { verdict: "red", reason: "quarantine", info,
+               text: until ? fmt(T.reason_quarantine, { date: until }) : T.reason_quarantine_open };
+    }
     if (!bundle.estates.has(estate)) return { verdict: "red", reason: "estate", info };
     if (stale) return { verdict: "amber", reason: "stale", info };
     return { verdict: "green", reason: "ok", info };
+  }
+
+  /* A move-in slip: its holder may move into the dwelling it names (building and room, as
+   * text: no name), of this checkpoint's estate, until the slip's end. */
+  function judgeSlip(body, claims, info, stale) {
+    if (info.kind !== "move_in") return { verdict: "red", reason: "unreadable" };
+    info.place = String(body.get("place") || "");
+    info.until = typeof claims.get(4) === "number" ? localDate(claims.get(4)) : "";
+    if (!bundle.estates.has(info.estate)) return { verdict: "red", reason: "estate", info };
+    if (stale) return { verdict: "amber", reason: "stale", info };
+    return { verdict: "green", reason: "move_in", info,
+             word: T.verdict_move_in, text: [T.reason_move_in, info.place].filter(Boolean).join(" · ") };
+  }
+
+  /* "YYYY-MM-DD" of a moment (seconds) in the community's time zone, whatever the phone's. */
+  function localDate(seconds) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: cfg.timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        .format(new Date(seconds * 1000));
+    } catch (e) {
+      return new Date(seconds * 1000).toISOString().slice(0, 10);
+    }
   }
 
   // -- temperature ----------------------------------------------------------------------------
@@ -403,9 +447,17 @@
   // -- the verdict screen ---------------------------------------------------------------------
   let verdictTimer = null;
 
+  function estateName(id) {
+    const key = String(id);
+    return (bundle && bundle.estateNames.get(key)) || cfg.estates[key] || T.estate_other;
+  }
+
   function describe(info) {
     if (!info) return "";
-    const estate = cfg.estates[String(info.estate)] || fmt(T.estate_unknown, { id: info.estate });
+    const estate = estateName(info.estate);
+    if (info.kind === "move_in") {
+      return [estate, info.until ? fmt(T.slip_until, { date: info.until }) : ""].filter(Boolean).join("\n");
+    }
     const kind = T["pass_kind_" + info.kind] || "";
     return [estate, kind].filter(Boolean).join(" · ");
   }
@@ -414,7 +466,7 @@
     const el = $("verdict");
     el.dataset.verdict = result.verdict;
     el.dataset.reason = result.reason;
-    $("verdict-word").textContent = T["verdict_" + result.verdict];
+    $("verdict-word").textContent = result.word || T["verdict_" + result.verdict];
     $("verdict-reason").textContent = result.text || T["reason_" + result.reason] || result.reason;
     const parts = [];
     if (result.info) parts.push(describe(result.info));
@@ -427,8 +479,9 @@
     el.hidden = false;
     if (navigator.vibrate) navigator.vibrate(result.verdict === "green" ? 80 : [200, 100, 200]);
     clearTimeout(verdictTimer);
-    // Green goes by itself; red and amber wait for the volunteer.
-    if (result.verdict === "green") verdictTimer = setTimeout(hideVerdict, 2500);
+    // Green goes by itself (a move-in slip stays longer: its room is read out); red and amber
+    // wait for the volunteer.
+    if (result.verdict === "green") verdictTimer = setTimeout(hideVerdict, result.reason === "move_in" ? 8000 : 2500);
     focusScanner();
   }
   function hideVerdict() {
@@ -446,7 +499,8 @@
     recent.unshift({
       time: event.occurred_at.slice(11, 19),
       verdict: event.verdict,
-      reason: (shown && shown.text) || T["reason_" + event.reason] || event.reason,
+      // A slip's room is not kept on the phone: the list says only "move-in slip".
+      reason: (event.reason !== "move_in" && shown && shown.text) || T["reason_" + event.reason] || event.reason,
       temperature: event.temperature,
     });
     recent = recent.slice(0, 8);
