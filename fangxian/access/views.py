@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from fangxian.accounts.selectors import members_of
-from fangxian.core.forms import attach_errors
+from fangxian.core.forms import NamedLengthLimits, attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
 from fangxian.core.scope import Reach, Role, scoped_view
@@ -49,6 +49,7 @@ from .models import (
     SigningKey,
     Verdict,
 )
+from .reason_labels import console_reason_text, scan_reason_text, server_reason_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
@@ -78,8 +79,13 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 # -- checkpoints ------------------------------------------------------------------------
 
 
-class CheckpointForm(forms.Form):
-    entrance = forms.ModelChoiceField(queryset=Entrance.objects.none(), label=gettext_lazy("Entrance"))
+class CheckpointForm(NamedLengthLimits, forms.Form):
+    entrance = forms.ModelChoiceField(queryset=Entrance.objects.none(), label=gettext_lazy("Entrance"),
+                                      required=False)
+    estate = forms.ModelChoiceField(queryset=Estate.objects.none(), label=gettext_lazy("Estate of the new entrance"),
+                                    required=False)
+    entrance_name = forms.CharField(label=gettext_lazy("New entrance"), max_length=60, required=False,
+                                    help_text=gettext_lazy("For example: North gate. Only when it is not in the list."))
     name = forms.CharField(label=gettext_lazy("Name"), max_length=60, required=False,
                            help_text=gettext_lazy("Left blank: the estate and the entrance."))
     all_day = forms.BooleanField(label=gettext_lazy("Open 24 hours"), required=False, initial=True)
@@ -88,9 +94,10 @@ class CheckpointForm(forms.Form):
     closes_at = forms.TimeField(label=gettext_lazy("Closes at"), required=False,
                                 widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def __init__(self, *args, entrances, **kwargs):
+    def __init__(self, *args, entrances, estates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entrance"].queryset = entrances
+        self.fields["estate"].queryset = estates
 
 
 @access_view
@@ -136,19 +143,23 @@ def checkpoint_create(request, scope):
         _writable(scope, Entrance.objects.select_related("estate"))
         .filter(checkpoint__isnull=True).order_by("estate__name", "name")
     )
-    form = CheckpointForm(request.POST or None, entrances=entrances)
+    estates = _writable(scope, Estate.objects.all()).order_by("name")
+    form = CheckpointForm(request.POST or None, entrances=entrances, estates=estates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             checkpoint = services.checkpoint_create(
                 entrance=data["entrance"], user=request.user, name=data["name"], all_day=data["all_day"],
-                opens_at=data["opens_at"], closes_at=data["closes_at"])
+                opens_at=data["opens_at"], closes_at=data["closes_at"],
+                estate=data["estate"], entrance_name=data["entrance_name"])
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, _("Checkpoint %(name)s was set up.") % {"name": checkpoint.name})
             return redirect("access:checkpoint_list")
-    return render(request, "access/checkpoint_form.html", {"form": form})
+    return render(request, "access/checkpoint_form.html", {
+        "form": form, "free_entrances": entrances.exists(), "has_estates": estates.exists(),
+    })
 
 
 @admin_view
@@ -291,14 +302,28 @@ def building_passes(request, scope, pk):
             "(sealed, not yet returned or in home quarantine).") % {
             "issued": result["issued"], "had": result["had_valid"], "away": result["not_present"]})
         return redirect("access:building_passes", pk=building.pk)
-    people = scope.filter(Person.objects.filter(dwelling__building=building))
-    valid = scope.filter(Pass.objects.valid_now().filter(person__dwelling__building=building,
-                                                        estate_id=building.estate_id))
+    # Each registered person falls in exactly one of four figures, in this order, so that they
+    # add up to the people registered: a valid pass; held back by a home quarantine (a pass
+    # suspended, or a dwelling in quarantine); away (sealed, not yet returned); no valid pass.
+    now = timezone.now()
+    people = list(scope.filter(Person.objects.filter(dwelling__building=building)).values_list(
+        "pk", "dwelling__status"))
+    passes = scope.filter(Pass.objects.filter(person__dwelling__building=building, estate_id=building.estate_id))
+    valid = passes.valid_at(now)
+    admitted = set(valid.values_list("person_id", flat=True))
+    held = set(passes.suspended_at_moment(now).values_list("person_id", flat=True))
+    figures = {"with_pass": 0, "held": 0, "not_present": 0, "no_pass": 0}
+    for person_id, status in people:
+        if person_id in admitted:
+            figures["with_pass"] += 1
+        elif person_id in held or status == "quarantine":
+            figures["held"] += 1
+        elif status != "occupied":
+            figures["not_present"] += 1
+        else:
+            figures["no_pass"] += 1
     return render(request, "access/building_passes.html", {
-        "building": building, "people": people.count(),
-        "with_pass": valid.values("person_id").distinct().count(),
-        "not_present": people.exclude(dwelling__status="occupied").count(),
-        "valid_passes": valid.count(),
+        "building": building, "people": len(people), **figures, "valid_passes": valid.count(),
     })
 
 
@@ -367,6 +392,8 @@ def passage_list(request, scope):
     scans = scope.filter(Scan.objects.all())
     filters, filtered = _scan_page_context(request, scope, scans)
     page, querystring = paginate(request, filtered)
+    for scan in page:
+        scan.reason_text = scan_reason_text(scan)
     chart_day = filters.date or timezone.localdate()
     chart_scans = scans.filter(checkpoint_id=filters.checkpoint) if filters.checkpoint else scans
     return render(request, "access/passage_list.html", {
@@ -393,8 +420,9 @@ def passage_export(request, scope):
             scan.get_kind_display(), scan.get_direction_display(), scan.pass_obj_id or "",
             person.name if person else "", float(scan.temperature) if scan.temperature is not None else None,
             str(labels.get(scan.device_verdict, "")), str(labels.get(scan.server_verdict, "")),
-            scan.server_reason_label,
-            _("yes") if scan.disagreement else "", scan.reason, scan.visitor_name, scan.visitor_phone_masked,
+            server_reason_label(scan.server_reason),
+            _("yes") if scan.disagreement else "", console_reason_text(scan), scan.visitor_name,
+            scan.visitor_phone_masked,
             scan.device_id,
         ])
     buffer = io.BytesIO()

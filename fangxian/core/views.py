@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from .audit_labels import label_events
 from .models import AuditEvent
 from .paging import paginate
 from .scope import scope_of
@@ -31,6 +32,7 @@ def audit_log(request):
     if record:
         events = events.filter(target_id=record)
     page, querystring = paginate(request, events)
+    label_events(page)
     return render(request, "core/audit_log.html", {
         "page": page, "querystring": querystring, "actions": AuditEvent.Action.choices,
         "action": action, "who": who, "record": record,

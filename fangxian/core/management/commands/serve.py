@@ -14,6 +14,24 @@ from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
+# gunicorn's largest request line (its default is 4094): a long search or filter link still
+# reaches Django, which answers in the user's language, instead of gunicorn's bare 414 page.
+LIMIT_REQUEST_LINE = 8190
+
+
+def gunicorn_config(*, bind: str, workers: int, threads: int, certfile: str | None = None,
+                    keyfile: str | None = None) -> dict:
+    config = {
+        "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+        "accesslog": "-", "timeout": 120, "graceful_timeout": 10,
+        "limit_request_line": LIMIT_REQUEST_LINE,
+        # The access log records the path only: no query string, which can hold a search term.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+    }
+    if certfile:
+        config.update(certfile=certfile, keyfile=keyfile)
+    return config
+
 
 class Command(BaseCommand):
     help = "Serve Fangxian with gunicorn (never runserver outside development)."
@@ -32,14 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, threads, certfile, keyfile, no_collectstatic, with_worker, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        config = {
-            "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-            "accesslog": "-", "timeout": 120, "graceful_timeout": 10,
-            # The access log records the path only: no query string, which can hold a search term.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        }
-        if certfile:
-            config.update(certfile=certfile, keyfile=keyfile)
+        config = gunicorn_config(bind=bind, workers=workers, threads=threads, certfile=certfile, keyfile=keyfile)
 
         class Server(BaseApplication):
             def load_config(self):
