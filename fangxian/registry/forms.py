@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangxian.core.forms import NamedLengthLimits
+from fangxian.core.validators import fold_width
 
+from . import person_rules
 from .models import PERSON_TAGS, Building, Dwelling, Estate, Grid, Person
 
 
@@ -28,7 +30,7 @@ class PersonForm(NamedLengthLimits, forms.Form):
     no_smartphone = forms.BooleanField(label=_("No smartphone"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Person.Kind.choices, initial=Person.Kind.PERMANENT)
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
-    room = forms.CharField(label=_("Room"), max_length=20)
+    room = forms.CharField(label=_("Room"), widget=forms.TextInput(attrs={"maxlength": person_rules.ROOM_MAX_LENGTH}))
 
     def __init__(self, *args, buildings, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +45,9 @@ class PersonForm(NamedLengthLimits, forms.Form):
             self.fields["phone"].help_text = keep % {"masked": person.phone_masked or "—"}
         else:
             self.fields["national_id"].required = True
+
+    def clean_room(self):
+        return clean_room(self.cleaned_data["room"])
 
     def clean(self):
         cleaned = super().clean()
@@ -83,5 +88,25 @@ class BuildingForm(NamedLengthLimits, forms.Form):
         self.fields["grid"].queryset = grids
 
 
+def clean_room(room: str) -> str:
+    """A room number as the register keeps it, or the reason it cannot be one (person_rules)."""
+    room = fold_width(room or "").strip()
+    fault = person_rules.room_fault(room)
+    if fault:
+        raise forms.ValidationError(fault)
+    return room
+
+
 class DwellingForm(NamedLengthLimits, forms.Form):
-    room = forms.CharField(label=_("Room"), max_length=20)
+    # No max_length here: person_rules.room_fault names the limit, as the import and the person form do.
+    room = forms.CharField(label=_("Room"), widget=forms.TextInput(attrs={"maxlength": person_rules.ROOM_MAX_LENGTH}))
+
+    def clean_room(self):
+        return clean_room(self.cleaned_data["room"])
+
+
+class FullExportForm(NamedLengthLimits, forms.Form):
+    """The unmasked register export: why it is needed (written to the audit log like a reveal)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2,
+                             help_text=_("For example: updating the register in Excel and importing it again."))

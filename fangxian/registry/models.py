@@ -295,6 +295,12 @@ class ResidentsImport(models.Model):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(default=list, blank=True)  # [{row, field, message}], capped
+    # The preview of a file without errors: counts, and the rows added, changed, unchanged and left
+    # out (masked, capped); only the counts stay once the upload is imported or discarded.
+    plan = models.JSONField(default=dict, blank=True)
+    # The community's register as the file was checked against (residents_update.register_digest):
+    # the commit refuses if it changed meanwhile.
+    register_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
 

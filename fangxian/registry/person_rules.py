@@ -5,6 +5,7 @@ same words wherever it is made (the import adds the row it is on)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils.translation import gettext as _
 
@@ -41,3 +42,24 @@ def already_registered(*, same_community: bool | None) -> str:
     if same_community is None:
         return _("A person with this ID number is already registered in this subdistrict.")
     return _("This person is already in the registry of another community of the subdistrict.")
+
+
+ROOM_MAX_LENGTH = 20  # Dwelling.room
+ROOM_SIGNS = "-/#.·()（）"  # besides letters, digits and spaces: 3-201, 12#301, B座(东)1201
+ROOM_RE = re.compile(r"[\w \u3000" + re.escape(ROOM_SIGNS) + r"]+")
+
+
+def room_fault(room: str) -> str | None:
+    """What is wrong with a room number as typed (after trimming), or None: the room form, the
+    person form and the Excel import name the same reason (blank, too long, a sign no room has)."""
+    room = (room or "").strip()
+    if not room:
+        return _("Enter a room number.")
+    if len(room) > ROOM_MAX_LENGTH:
+        return _("A room number has at most %(limit)d characters; this one has %(count)d.") % {
+            "limit": ROOM_MAX_LENGTH, "count": len(room)}
+    bad = "".join(dict.fromkeys(ch for ch in room if not ROOM_RE.fullmatch(ch) or ch == "_"))
+    if bad:
+        return _("A room number may hold only letters, digits, spaces and the signs %(signs)s; "
+                 "“%(bad)s” cannot be used.") % {"signs": " ".join(ROOM_SIGNS), "bad": bad}
+    return None

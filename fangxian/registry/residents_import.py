@@ -3,8 +3,13 @@
 One declaration, `REGISTER_COLUMNS`, drives all of it. The flow is:
 
     residents_read(file)                 → (excel row number, {column key: raw cell value}), ...
-    residents_check(rows, community=...) → ResidentsCheck(people, errors, row_count)
-    residents_import_commit(upload_or_file=...) → re-reads, re-checks, inserts all or nothing
+    residents_check(rows, community=...) → ResidentsCheck(people to add, updates, unchanged,
+                                           removed from the file, errors, row_count, digest)
+    residents_import_apply(upload_or_file=...) → re-reads, re-checks, adds and changes all or nothing
+
+A row whose ID number is already in the community's register is that person: the row updates
+them (`residents_update` compares the two), so an exported register edited in Excel can be
+imported again. People of the register the file leaves out are listed, never removed.
 
 The page (`residents_import_views`) and the command line (`fangxian import residents`) both call
 `residents_check`, so they report the same errors with the same words.
@@ -28,7 +33,6 @@ import functools
 import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, NamedTuple
 
@@ -37,16 +41,16 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fangxian.core.models import AuditEvent
-from fangxian.core.services import audit_record
+from fangxian.core.scope import Scope
+from fangxian.core.services import audit_object, audit_record
 from fangxian.core.validators import (
     fold_width,
     id_birth_date,
@@ -56,85 +60,29 @@ from fangxian.core.validators import (
     normalise_name,
     normalise_national_id,
 )
+from fangxian.core.workbook import WorkbookError, open_workbook, sheet_rows
 
-from . import person_rules
-from .models import PERSON_TAGS, Community, Dwelling, Person, ResidentsImport
-
-# --------------------------------------------------------------------------------------
-# The columns
-# --------------------------------------------------------------------------------------
-
-# The vocabulary of the register, fixed Chinese (it is the file format).
-KIND_VALUES = {
-    "户籍": Person.Kind.REGISTERED,
-    "常住": Person.Kind.PERMANENT,
-    "租户": Person.Kind.TENANT,
-    "流动": Person.Kind.FLOATING,
-}
-KIND_WORDS = {v: k for k, v in KIND_VALUES.items()}  # Person.Kind → 户籍 ...
-# What people also write in the kind column.
-KIND_ALIASES = {
-    "户籍人口": "户籍", "户籍人员": "户籍", "本地户籍": "户籍",
-    "常住人口": "常住", "常住人员": "常住",
-    "租客": "租户", "租住": "租户", "出租屋租户": "租户",
-    "流动人口": "流动", "流动人员": "流动",
-}
-YES, NO = "是", "否"
-YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔"})
-NO_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘", "-"})
-MALE, FEMALE = "男", "女"
-SEX_WORDS = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
-
-# Fixed Chinese headers of the tag columns (the labels of PERSON_TAGS, in the words offices use).
-TAG_HEADERS = {
-    "is_elderly_alone": ("孤寡老人", ("独居老人", "空巢老人")),
-    "is_disabled": ("残疾人", ("残疾",)),
-    "is_child_in_hardship": ("困难儿童", ("困境儿童",)),
-    "is_extremely_poor": ("特困人员", ("特困", "特困供养人员")),
-    "is_party_member": ("党员", ("中共党员", "党员身份")),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the Person field (or the place part: estate, building, room)
-    header: str  # the Chinese header written in the template and the export
-    english: object  # the English header (a lazy gettext string, also accepted on read)
-    required: bool
-    aliases: tuple[str, ...] = ()  # other headers that mean the same column
-    type: str = "text"  # text | name | sex | date | id | phone | kind | yesno
-    width: int = 10  # column width in the template
-
-    @property
-    def label(self) -> str:
-        """How an error names the column: as the file names it."""
-        return self.header
-
-
-REGISTER_COLUMNS: tuple[Column, ...] = (
-    Column("name", "姓名", gettext_lazy("Name"), True, ("姓 名", "名字", "居民姓名", "人员姓名"), "name", 12),
-    Column("sex", "性别", gettext_lazy("Sex"), False, (), "sex", 6),
-    Column("birth_date", "出生日期", gettext_lazy("Birth date"), False,
-           ("出生年月日", "出生年月", "生日"), "date", 12),
-    Column("national_id", "身份证号", gettext_lazy("ID number"), True,
-           ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "证件号"), "id", 22),
-    Column("phone", "手机号", gettext_lazy("Mobile"), False,
-           ("手机", "手机号码", "联系电话", "联系方式", "电话", "电话号码"), "phone", 15),
-    Column("kind", "人员类型", gettext_lazy("Kind"), True, ("人员类别", "类型", "居住类型", "人口类型"), "kind", 10),
-    Column("estate", "小区", gettext_lazy("Estate"), True,
-           ("小区名称", "小区/城中村", "城中村", "小区(城中村)"), "text", 14),
-    Column("building", "楼栋", gettext_lazy("Building"), True, ("楼栋号", "栋号", "楼号", "栋"), "text", 8),
-    Column("room", "房号", gettext_lazy("Room"), True, ("房间号", "房号/门牌号", "门牌号", "房屋号"), "text", 8),
-    *(
-        Column(name, TAG_HEADERS[name][0], label, False, TAG_HEADERS[name][1], "yesno", 10)
-        for name, label in PERSON_TAGS
-    ),
-    Column("no_smartphone", "无智能手机", gettext_lazy("No smartphone"), False,
-           ("没有智能手机", "无智能手机(是/否)"), "yesno", 12),
+from . import person_rules, residents_update, services
+from .models import Community, Dwelling, Person, ResidentsImport
+from .residents_columns import (  # noqa: F401 (re-exported: the register's columns are named here too)
+    COLUMN_ORDER,
+    COLUMNS_BY_KEY,
+    FEMALE,
+    KIND_ALIASES,
+    KIND_VALUES,
+    KIND_WORDS,
+    MALE,
+    NO,
+    NO_WORDS,
+    REGISTER_COLUMNS,
+    SEX_WORDS,
+    TAG_FIELDS,
+    TAG_HEADERS,
+    YES,
+    YES_WORDS,
+    Column,
 )
-COLUMNS_BY_KEY = {c.key: c for c in REGISTER_COLUMNS}
-COLUMN_ORDER = {c.key: i for i, c in enumerate(REGISTER_COLUMNS)}
-TAG_FIELDS = tuple(name for name, _label in PERSON_TAGS)
+from .residents_update import Known, RowUpdate
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the first rows
 TEMPLATE_ROWS = 20000  # rows of the template that get dropdowns
@@ -201,13 +149,24 @@ class ResidentsFileError(Exception):
 
 @dataclass
 class ResidentsCheck:
-    people: list[Person] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)  # new to the register, unsaved
     errors: list[RowError] = field(default_factory=list)
     row_count: int = 0
+    updates: list[RowUpdate] = field(default_factory=list)  # rows that change a registered person
+    unchanged: list[tuple[int, Known]] = field(default_factory=list)  # (row, person) the file leaves as they are
+    removed: list[Known] = field(default_factory=list)  # in the register, not in the file: listed only
+    row_of_id: dict[str, int] = field(default_factory=dict)
+    digest: str = ""  # the register as it was checked against (residents_update.register_digest)
+    places: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # dwelling → estate, building, room
 
     @property
     def ok(self) -> bool:
         return not self.errors and self.row_count > 0
+
+    @property
+    def has_work(self) -> bool:
+        """Something to write: people to add or to change."""
+        return bool(self.people or self.updates)
 
     @property
     def error_rows(self) -> int:
@@ -233,14 +192,9 @@ def _is_blank(value: object) -> bool:
 
 def _open_workbook(fileobj):
     try:
-        if hasattr(fileobj, "seek"):
-            fileobj.seek(0)
-        return load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ResidentsFileError([RowError(0, "", _(
-            "This file is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as "
-            "“Excel Workbook (*.xlsx)”, then upload it again."
-        ))]) from None
+        return open_workbook(fileobj)
+    except WorkbookError as exc:
+        raise ResidentsFileError([RowError(0, "", exc.message)]) from None
 
 
 def _find_header(first_rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
@@ -312,52 +266,59 @@ def residents_read(fileobj) -> Iterator[tuple[int, dict]]:
     """
     workbook = _open_workbook(fileobj)
     try:
-        for sheet in workbook.worksheets:
-            if not hasattr(sheet, "iter_rows"):
-                continue  # a chart sheet
-            # Files written by some programs declare wrong dimensions; read what is there.
-            sheet.reset_dimensions()
-            rows = sheet.iter_rows(values_only=True)
-            first_rows = []
-            for values in rows:
-                first_rows.append(values)
-                if len(first_rows) == HEADER_SEARCH_ROWS:
-                    break
-            header = _find_header(first_rows)
-            if header is None:
-                continue
-            header_index, columns = header
-            header_row = header_index + 1
-            present = set(columns.values())
-            missing = [c for c in REGISTER_COLUMNS if c.required and c.key not in present]
-            if missing:
-                raise ResidentsFileError([
-                    RowError(header_row, c.label, _("This required column is missing from the header row."), c.key)
-                    for c in missing
-                ])
-            items = sorted(columns.items())
-
-            def rows_after_header():
-                for number, values in enumerate(first_rows[header_index + 1 :], start=header_row + 1):
-                    yield number, values
-                yield from enumerate(rows, start=len(first_rows) + 1)
-
-            for number, values in rows_after_header():
-                width = len(values)
-                record = {key: (values[i] if i < width else None) for i, key in items}
-                if all(_is_blank(v) for v in record.values()):
-                    continue
-                name = record.get("name")
-                if isinstance(name, str) and EXAMPLE_RE.match(name):
-                    continue
-                yield number, record
-            return
-        raise ResidentsFileError([RowError(0, "", _(
-            "No header row was found in the first %(count)d rows. The register needs a row of column "
-            "names such as %(columns)s; download the template to see them."
-        ) % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in REGISTER_COLUMNS if c.required)})])
+        yield from _sheet_records(workbook)
+    except WorkbookError as exc:  # a sheet that breaks off while its rows are read
+        raise ResidentsFileError([RowError(0, "", exc.message)]) from None
     finally:
         workbook.close()
+
+
+def _sheet_records(workbook) -> Iterator[tuple[int, dict]]:
+    """The records of the first sheet that has the register's header row."""
+    for sheet in workbook.worksheets:
+        if not hasattr(sheet, "iter_rows"):
+            continue  # a chart sheet
+        # Files written by some programs declare wrong dimensions; read what is there.
+        sheet.reset_dimensions()
+        rows = sheet_rows(sheet)
+        first_rows = []
+        for values in rows:
+            first_rows.append(values)
+            if len(first_rows) == HEADER_SEARCH_ROWS:
+                break
+        header = _find_header(first_rows)
+        if header is None:
+            continue
+        header_index, columns = header
+        header_row = header_index + 1
+        present = set(columns.values())
+        missing = [c for c in REGISTER_COLUMNS if c.required and c.key not in present]
+        if missing:
+            raise ResidentsFileError([
+                RowError(header_row, c.label, _("This required column is missing from the header row."), c.key)
+                for c in missing
+            ])
+        items = sorted(columns.items())
+
+        def rows_after_header():
+            for number, values in enumerate(first_rows[header_index + 1 :], start=header_row + 1):
+                yield number, values
+            yield from enumerate(rows, start=len(first_rows) + 1)
+
+        for number, values in rows_after_header():
+            width = len(values)
+            record = {key: (values[i] if i < width else None) for i, key in items}
+            if all(_is_blank(v) for v in record.values()):
+                continue
+            name = record.get("name")
+            if isinstance(name, str) and EXAMPLE_RE.match(name):
+                continue
+            yield number, record
+        return
+    raise ResidentsFileError([RowError(0, "", _(
+        "No header row was found in the first %(count)d rows. The register needs a row of column "
+        "names such as %(columns)s; download the template to see them."
+    ) % {"count": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in REGISTER_COLUMNS if c.required)})])
 
 
 # --------------------------------------------------------------------------------------
@@ -420,10 +381,12 @@ def _messages(exc: ValidationError) -> str:
 
 
 def _dwelling_index(community: Community):
-    """One query: estate → building → room → dwelling pk, keyed by normalised names."""
+    """One query: estate → building → room → dwelling pk, keyed by normalised names; and each
+    dwelling's names as the register writes them (for the update preview)."""
     estates: dict[str, str] = {}
     buildings: dict[tuple[str, str], str] = {}
     dwellings: dict[tuple[str, str, str], int] = {}
+    places: dict[int, tuple[str, str, str]] = {}
     for estate_name in community.estates.values_list("name", flat=True):
         estates[_place_key(estate_name)] = estate_name
     rows = Dwelling.objects.filter(building__community=community).values_list(
@@ -434,21 +397,27 @@ def _dwelling_index(community: Community):
         estates.setdefault(e, estate_name)
         buildings.setdefault((e, b), building_name)
         dwellings[(e, b, _place_key(room))] = pk
+        places[pk] = (estate_name, building_name, room)
     for estate_name, building_name in community.buildings.values_list("estate__name", "name"):
         buildings.setdefault((_place_key(estate_name), _place_key(building_name)), building_name)
-    return estates, buildings, dwellings
+    return estates, buildings, dwellings, places
 
 
 def residents_check(rows: Iterable[tuple[int, dict]], *, community: Community) -> ResidentsCheck:
-    """Check every row and field; return the unsaved people and every error found.
+    """Check every row and field; return the unsaved new people, the changes to registered
+    people, the unchanged rows, the registered people the file leaves out, and every error found.
 
     Queries: one for the community's dwellings (and two small ones for its estates and
-    buildings), then one per 900 ID numbers against the subdistrict's registry.
+    buildings), one for the community's people, then one per 900 new ID numbers against the
+    rest of the subdistrict's registry.
     """
     result = ResidentsCheck()
     errors = result.errors
-    estates, buildings, dwellings = _dwelling_index(community)
-    first_row_of_id: dict[str, int] = {}
+    estates, buildings, dwellings, places = _dwelling_index(community)
+    result.places = places
+    state = residents_update.register_state(community)
+    result.digest = state.digest
+    first_row_of_id = result.row_of_id
     label = {c.key: c.label for c in REGISTER_COLUMNS}
     required_msg = _("This value is required.")
     kind_choices = "、".join(KIND_VALUES)
@@ -582,6 +551,9 @@ def residents_check(rows: Iterable[tuple[int, dict]], *, community: Community) -
                 if _is_blank(raw):
                     error(number, key, required_msg)
                     bad = True
+                elif key == "room" and (fault := person_rules.room_fault(_text(raw))):
+                    error(number, key, fault)  # too long, or characters no room name has
+                    bad = True
                 else:
                     parts[key] = place_key(raw)
             if "estate" in parts:
@@ -616,7 +588,10 @@ def residents_check(rows: Iterable[tuple[int, dict]], *, community: Community) -
                 else:
                     flags[key] = value
 
-            if not bad:
+            if bad:
+                continue
+            known = state.people.get(national_id)
+            if known is None:
                 result.people.append(Person(
                     subdistrict_id=subdistrict_id,
                     community_id=community_id,
@@ -629,27 +604,42 @@ def residents_check(rows: Iterable[tuple[int, dict]], *, community: Community) -
                     kind=kind,
                     **flags,
                 ))
+                continue
+            # Already in this community's register: the row is that person, perhaps changed.
+            given = {
+                "name": name, "phone": phone, "kind": kind, "dwelling_id": dwelling_id, **flags,
+                "sex": sex if not _is_blank(get("sex")) else "",
+                "birth_date": birth_date if not _is_blank(get("birth_date")) else None,
+            }
+            update = residents_update.row_changes(known, given, present=set(record), places=places, row=number)
+            if update.changes:
+                result.updates.append(update)
+            else:
+                result.unchanged.append((number, known))
     except ResidentsFileError as exc:
         errors.extend(exc.errors)
         result.people.clear()
+        result.updates.clear()
+        result.unchanged.clear()
         return result
 
-    # Against the registry: one query per CHUNK ID numbers.
-    ids = list(first_row_of_id)
+    # Against the rest of the subdistrict's registry: one query per CHUNK new ID numbers.
+    ids = [national_id for national_id in first_row_of_id if national_id not in state.people]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        found = Person.objects.filter(subdistrict_id=subdistrict_id, national_id__in=chunk).values_list(
-            "national_id", "community_id"
-        )
-        for national_id, in_community in found:
-            error(first_row_of_id[national_id], "national_id",
-                  person_rules.already_registered(same_community=in_community == community_id))
+        found = Person.objects.filter(subdistrict_id=subdistrict_id, national_id__in=chunk).exclude(
+            community_id=community_id).values_list("national_id", flat=True)
+        for national_id in found:
+            error(first_row_of_id[national_id], "national_id", person_rules.already_registered(same_community=False))
     if errors:
         bad_rows = {e.row for e in errors}
         result.people = [p for p in result.people if first_row_of_id.get(p.national_id) not in bad_rows]
         errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.field, -1)))
     elif result.row_count == 0:
         errors.append(RowError(0, "", _("The register has no rows of people.")))
+    else:
+        result.removed = sorted((k for k in state.people.values() if k.national_id not in first_row_of_id),
+                                key=lambda k: (k.name, k.pk))
     return result
 
 
@@ -707,15 +697,38 @@ def _record_check(upload: ResidentsImport, check: ResidentsCheck) -> None:
     upload.row_count = check.row_count
     upload.error_count = len(check.errors)
     upload.errors = [e.as_dict() for e in check.errors[:ERRORS_KEPT]]
+    upload.plan = residents_update.plan_of(check, check.places) if check.ok else {}
+    upload.register_digest = check.digest
 
 
-def residents_import_commit(*, upload_or_file, community: Community, user) -> int:
-    """Re-read and re-check the register, then insert every person in one transaction.
+class Applied(NamedTuple):
+    """What a commit wrote."""
 
-    Refuses (ResidentsImportRejected, nothing written) if any row is bad. Given a ResidentsImport, it
-    must still be `checked` and error-free; it becomes `committed` and its file is deleted.
-    Returns the number of people imported.
+    added: int
+    changed: int
+
+    @property
+    def total(self) -> int:
+        return self.added + self.changed
+
+
+def _register_changed() -> str:
+    return _("The community's register changed after this file was checked (someone added or edited people), "
+             "so nothing was imported. Upload the file again to see the changes as they are now.")
+
+
+def residents_import_apply(*, upload_or_file, community: Community, user, scope: Scope | None = None) -> Applied:
+    """Re-read and re-check the register, then add the new people and apply the changes to
+    registered ones, all in one transaction.
+
+    Refuses (ResidentsImportRejected, nothing written) if any row is bad, or if the register
+    changed since the upload was checked (the preview would no longer say what happens). People
+    of the register missing from the file are left as they are. Changes go through
+    `services.person_update` (its rules, its audit), and each changed field is audited with its old
+    and new value, masked. Given a ResidentsImport, it must still be `checked` and error-free; it
+    becomes `committed` and its file is deleted. `scope`: the writer's (the command line: the system's).
     """
+    scope = scope or Scope.everything()
     upload = upload_or_file if isinstance(upload_or_file, ResidentsImport) else None
     if upload is not None:
         if upload.community_id != community.pk:
@@ -728,9 +741,14 @@ def residents_import_commit(*, upload_or_file, community: Community, user) -> in
     if not check.ok:
         if upload is not None:
             _record_check(upload, check)
-            upload.save(update_fields=["row_count", "error_count", "errors"])
+            upload.save(update_fields=["row_count", "error_count", "errors", "plan", "register_digest"])
             _delete_file(upload)
         raise ResidentsImportRejected(check)
+    if upload is not None and check.digest != upload.register_digest:
+        residents_import_discard(upload=upload)
+        raise ResidentsImportRejected(ResidentsCheck(), _register_changed())
+    if not check.has_work:
+        return Applied(0, 0)
     try:
         with transaction.atomic():
             if upload is not None:
@@ -738,20 +756,24 @@ def residents_import_commit(*, upload_or_file, community: Community, user) -> in
                 fresh = ResidentsImport.objects.select_for_update().get(pk=upload.pk)
                 if fresh.status != ResidentsImport.Status.CHECKED:
                     raise ResidentsImportRejected(ResidentsCheck(), _("This register was already imported."))
+            if residents_update.register_digest(community, lock=True) != check.digest:
+                raise ResidentsImportRejected(ResidentsCheck(), _register_changed())
             Person.objects.bulk_create(check.people, batch_size=BATCH_SIZE)
-            count = len(check.people)
+            _apply_updates(check.updates, scope=scope, user=user)
+            applied = Applied(len(check.people), len(check.updates))
             if upload is not None:
                 upload.status = ResidentsImport.Status.COMMITTED
                 upload.committed_at = timezone.now()
                 upload.row_count = check.row_count
-                upload.save(update_fields=["status", "committed_at", "row_count"])
+                upload.plan = residents_update.plan_counts_only(upload.plan)
+                upload.save(update_fields=["status", "committed_at", "row_count", "plan"])
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.IMPORT,
                 target_type=ResidentsImport._meta.label if upload is not None else Person._meta.label,
                 target_id=upload.pk if upload is not None else "",
                 community_id=community.pk,
-                detail=f"{count} people",
+                detail=f"{applied.added} people, {applied.changed} changed",
             )
     except IntegrityError:
         # Someone registered one of these people between the check and the insert.
@@ -761,7 +783,26 @@ def residents_import_commit(*, upload_or_file, community: Community, user) -> in
         )) from None
     if upload is not None:
         _delete_file(upload)
-    return count
+    return applied
+
+
+def _apply_updates(updates: list[RowUpdate], *, scope: Scope, user) -> None:
+    """Each row's changes through the person service (inside the caller's transaction)."""
+    people = Person.objects.select_related("dwelling__building").in_bulk([u.pk for u in updates])
+    for update in updates:
+        person = people[update.pk]
+        try:
+            services.person_update(scope=scope, user=user, person=person, data=update.data)
+        except ValidationError as exc:
+            raise ResidentsImportRejected(ResidentsCheck(), _("Row %(row)d: %(message)s") % {
+                "row": update.row, "message": " ".join(exc.messages)}) from None
+        for field_name, detail in update.audit_lines():
+            audit_object(actor=user, action=AuditEvent.Action.UPDATE, obj=person, field=field_name, detail=detail)
+
+
+def residents_import_commit(*, upload_or_file, community: Community, user, scope: Scope | None = None) -> int:
+    """`residents_import_apply`, counted: the number of people added or changed."""
+    return residents_import_apply(upload_or_file=upload_or_file, community=community, user=user, scope=scope).total
 
 
 def _delete_file(upload: ResidentsImport) -> None:
@@ -773,10 +814,11 @@ def _delete_file(upload: ResidentsImport) -> None:
 
 
 def residents_import_discard(*, upload: ResidentsImport) -> None:
-    """Abandon a checked upload: its file (personal data) is deleted."""
+    """Abandon a checked upload: its file and its preview's names (personal data) are deleted."""
     if upload.status == ResidentsImport.Status.CHECKED:
         upload.status = ResidentsImport.Status.DISCARDED
-        upload.save(update_fields=["status"])
+        upload.plan = residents_update.plan_counts_only(upload.plan or {})
+        upload.save(update_fields=["status", "plan"])
     _delete_file(upload)
 
 
@@ -910,23 +952,38 @@ def residents_import_template() -> bytes:
     return buffer.getvalue()
 
 
-def people_export(queryset) -> bytes:
-    """The given (already scoped and filtered) people as .xlsx, ID numbers and phones masked."""
+def people_export(queryset, *, unmasked: bool = False) -> bytes:
+    """The given (already scoped and filtered) people as .xlsx, ID numbers and phones masked.
+
+    `unmasked` (the admin's export for updating the register, audited by the caller): in full, as
+    text cells, so that the file can be edited in Excel and imported again unchanged.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
     for index, column in enumerate(REGISTER_COLUMNS):
         sheet.column_dimensions[_column_letter(index)].width = column.width
     sheet.append([c.header for c in REGISTER_COLUMNS])
     people = queryset.select_related("dwelling__building__estate")
+
+    def text(value: str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "@"  # Excel keeps all 18 digits (and a final X) of a text cell
+        return cell
+
+    def birth(value: dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+
     for person in people.iterator(chunk_size=2000):
         dwelling = person.dwelling
         building = dwelling.building if dwelling else None
         sheet.append([
             person.name,
             MALE if person.sex == "M" else FEMALE if person.sex == "F" else "",
-            person.birth_date,
-            person.national_id_masked,
-            person.phone_masked,
+            birth(person.birth_date) if unmasked else person.birth_date,
+            text(person.national_id) if unmasked else person.national_id_masked,
+            (text(person.phone) if person.phone else None) if unmasked else person.phone_masked,
             KIND_WORDS.get(person.kind, person.kind),
             building.estate.name if building else "",
             building.name if building else "",

@@ -24,6 +24,8 @@ from .models import Community, ResidentsImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100
+ROWS_PER_PAGE = 100  # rows of each group of the preview (added, changed, unchanged, left out) per page
+PLAN_GROUPS = ("added", "changed", "unchanged", "removed")
 
 
 def _admin_scope(request):
@@ -111,16 +113,34 @@ def residents_import_preview(request, pk: int):
         messages.info(request, _("The upload was discarded and its file deleted."))
         return redirect("registry:residents_import_upload")
     page = Paginator(upload.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    committable = (
+    plan = upload.plan or {}
+    counts = {group: plan.get("counts", {}).get(group, 0) for group in PLAN_GROUPS}
+    checked = (
         upload.status == ResidentsImport.Status.CHECKED and upload.error_count == 0 and bool(upload.file)
         and upload.row_count > 0
     )
     return render(request, "registry/residents_import_preview.html", {
         "upload": upload,
         "page": page,
-        "committable": committable,
+        "checked": checked,
+        "committable": checked and bool(counts["added"] or counts["changed"]),
+        "counts": counts,
+        "groups": _plan_pages(request, plan, counts) if checked else {},
         "errors_truncated": upload.error_count > len(upload.errors),
     })
+
+
+def _plan_pages(request, plan: dict, counts: dict) -> dict:
+    """Each group of the preview, paged on its own (?added=2): its page, and how many are not stored."""
+    groups = {}
+    for group in PLAN_GROUPS:
+        rows = plan.get(group, [])
+        groups[group] = {
+            "page": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get(group)),
+            "count": counts[group],
+            "not_kept": counts[group] - len(rows),
+        }
+    return groups
 
 
 @login_required
@@ -132,11 +152,15 @@ def residents_import_commit(request, pk: int):
         messages.error(request, _("This register cannot be imported: it has errors or was already handled."))
         return redirect("registry:residents_import_preview", pk=upload.pk)
     try:
-        count = residents_import.residents_import_commit(upload_or_file=upload, community=upload.community,
-                                                         user=request.user)
+        applied = residents_import.residents_import_apply(upload_or_file=upload, community=upload.community,
+                                                          user=request.user, scope=scope)
     except residents_import.ResidentsImportRejected as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:residents_import_preview", pk=upload.pk)
-    messages.success(request, ngettext("%(count)d person imported.", "%(count)d people imported.", count)
-                     % {"count": count})
+    messages.success(request, " ".join((
+        ngettext("%(count)d person imported.", "%(count)d people imported.", applied.added)
+        % {"count": applied.added},
+        ngettext("%(count)d person updated.", "%(count)d people updated.", applied.changed)
+        % {"count": applied.changed},
+    )))
     return redirect("registry:residents_import_upload")

@@ -16,6 +16,7 @@ from .models import PERSON_TAGS, Building, Dwelling, Person, ResidentialGroup
 
 TAG_FIELDS = {field for field, _label in PERSON_TAGS}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SEARCH_MAX_LENGTH = 100  # what a search box takes (its maxlength); longer queries are cut, and the page says so
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class PersonFilters:
     tag: str = ""
     status: str = ""
     community: int | None = None
+    q_cut: bool = False  # the query was longer than SEARCH_MAX_LENGTH and was cut to it
 
     @classmethod
     def from_query(cls, params) -> "PersonFilters":
@@ -39,8 +41,10 @@ class PersonFilters:
         tag = (params.get("tag") or "").strip()
         kind = (params.get("kind") or "").strip()
         status = (params.get("status") or "").strip()
+        q = clean_search(params.get("q"))
         return cls(
-            q=clean_search(params.get("q"))[:50],
+            q=q[:SEARCH_MAX_LENGTH].strip(),
+            q_cut=len(q) > SEARCH_MAX_LENGTH,
             grid=number("grid"),
             building=number("building"),
             kind=kind if kind in Person.Kind.values else "",
@@ -102,20 +106,25 @@ def filter_buildings(queryset: QuerySet, *, q=None, community=None, estate=None,
 
 
 
+def _term_condition(term: str) -> Q:
+    """Digits match the end of an ID number or phone, or a room; anything else a name or a
+    building (or a room such as 3-201)."""
+    digits = term.upper().rstrip("X")
+    if digits.isdigit():
+        return Q(national_id__endswith=term.upper()) | Q(phone__endswith=term) | Q(dwelling__room=term)
+    return Q(name__contains=term) | Q(dwelling__building__name=term) | Q(dwelling__room=term)
+
+
 def search_condition(q: str) -> Q:
-    """Digits match the end of an ID number or phone, or a room; anything else a name.
+    """Every word of the query must match (11号 101: room 101 of building 11号).
 
     A user at the gate types the last four digits of an ID or phone, or a room number;
-    in the office they type a name or part of one.
+    in the office they type a name or part of one, often with the building.
     """
-    q = q.strip()
-    if not q:
-        return Q()
-    digits = q.upper().rstrip("X")
-    if digits.isdigit():
-        condition = Q(national_id__endswith=q.upper()) | Q(phone__endswith=q) | Q(dwelling__room=q)
-        return condition
-    return Q(name__contains=q) | Q(dwelling__building__name=q)
+    condition = Q()
+    for term in dict.fromkeys(q[:SEARCH_MAX_LENGTH].split()):
+        condition &= _term_condition(term)
+    return condition
 
 
 def people_filtered(queryset: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("communities/<int:pk>/", views.community_detail, name="community_detail"),
     path("people/", views.person_list, name="person_list"),
     path("people/export.xlsx", views.person_export, name="person_export"),
+    path("communities/<int:pk>/register-full/", views.person_export_full, name="person_export_full"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

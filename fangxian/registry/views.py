@@ -9,17 +9,18 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangxian.core.forms import RevealForm, attach_errors
 from fangxian.core.models import AuditEvent
 from fangxian.core.paging import paginate
-from fangxian.core.scope import registry_view
+from fangxian.core.scope import Reach, registry_view
 from fangxian.core.services import audit_object, audit_record, personal_reveal
 
 from . import residents_import, selectors, services
-from .forms import BuildingForm, DwellingForm, PersonForm
+from .forms import BuildingForm, DwellingForm, FullExportForm, PersonForm
 from .models import PERSON_TAGS, Building, Community, Dwelling, Estate, Grid, GridTeamMember, Person
 
 # Logged in, and a role that sees the registry (not a volunteer).
@@ -67,9 +68,14 @@ def _filtered_people(request, scope):
 def person_list(request, scope):
     filters, people = _filtered_people(request, scope)
     page, querystring = paginate(request, people)
-    context = {"page": page, "querystring": querystring, "filters": filters, **list_context(request, scope)}
-    template = "registry/_person_rows.html" if is_htmx(request) else "registry/person_list.html"
-    return render(request, template, context)
+    context = {"page": page, "querystring": querystring, "filters": filters, **list_context(request, scope),
+               "search_max_length": selectors.SEARCH_MAX_LENGTH}
+    if is_htmx(request):
+        return render(request, "registry/_person_rows.html", context)
+    # The unmasked export is per community, for those who run it.
+    context["full_export_communities"] = (
+        list(scope.communities(Community.objects.all(), Reach.RUN)) if scope.is_admin else [])
+    return render(request, "registry/person_list.html", context)
 
 
 @registry_view
@@ -82,6 +88,34 @@ def person_export(request, scope):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="people-{stamp}.xlsx"'
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@registry_view
+def person_export_full(request, scope, pk):
+    """The community's whole register with ID numbers and mobiles in full, in the import's columns,
+    so that it can be edited in Excel and imported again. For those who run the community; a
+    reason is asked and the export is written to the audit log as a reveal of both fields."""
+    community = get_object_or_404(scope.communities(Community.objects.all(), Reach.RUN), pk=pk)
+    form = FullExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        people = Person.objects.filter(community=community).order_by("dwelling__building__estate__name",
+                                                                      "dwelling__building__name", "dwelling__room",
+                                                                      "name", "pk")
+        content = residents_import.people_export(people, unmasked=True)
+        count = people.count()
+        for field in ("national_id", "phone"):
+            audit_record(actor=request.user, action=AuditEvent.Action.REVEAL, target_type=Person._meta.label,
+                         community_id=community.pk, field=field, reason=form.cleaned_data["reason"],
+                         detail=f"{count} people, xlsx")
+        response = HttpResponse(content, content_type=XLSX)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = content_disposition_header(True, f"花名册-{community.name}-{stamp}.xlsx")
+        response["Cache-Control"] = "no-store"  # full ID numbers: never kept by a browser or a proxy
+        return response
+    return render(request, "registry/person_export_full.html", {"form": form, "community": community})
 
 
 @registry_view
@@ -249,7 +283,8 @@ def dwelling_create(request, scope, pk):
         else:
             messages.success(request, _("Room %(room)s was added.") % {"room": dwelling.room})
     else:
-        messages.error(request, _("Enter a room number."))
+        # The reason itself (blank, too long, a sign no room has), not always "enter a room".
+        messages.error(request, " ".join(form.errors["room"]))
     return redirect("registry:building_detail", pk=building.pk)
 
 

@@ -59,3 +59,38 @@ def test_it_checks_fixes_and_imports_a_register(live_server, cast, desktop, tmp_
     desktop.wait_for_selector(".messages .success")
     shot(desktop, "desktop-register-imported")
     assert Person.objects.get(name="新居民").phone == "13912340000"
+
+
+def test_it_updates_the_register_from_an_exported_file(live_server, cast, desktop, tmp_path, settings):
+    """Export in full with a reason, change a mobile in Excel, import: the preview shows the one
+    change, masked; importing applies it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    person = cast.person_a
+    log_in(desktop, live_server, "carol", "pw-carol")
+    desktop.goto(f"{live_server.url}/registry/people/")
+    desktop.locator("a[href*='/register-full/']").click()
+    desktop.fill("textarea[name=reason], input[name=reason]", "更新花名册")
+    with desktop.expect_download() as download:
+        desktop.locator("form.card button.btn").first.click()
+    exported = tmp_path / "exported.xlsx"
+    download.value.save_as(exported)
+
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook.worksheets[0]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 4).value == person.national_id)
+    sheet.cell(row, 5, "13600006666")
+    workbook.save(exported)
+
+    desktop.goto(f"{live_server.url}/registry/import/")
+    desktop.set_input_files("input[type=file]", str(exported))
+    desktop.get_by_role("button", name="上传并检查").click()
+    changes = desktop.locator("table.register-changes tr.change")
+    changes.first.wait_for()
+    shot(desktop, "desktop-register-update-preview")
+    assert changes.count() == 1
+    assert changes.first.locator("td").all_inner_texts()[-3:] == ["手机号", person.phone_masked, "136****6666"]
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.locator("form[action$='/commit/'] button").click()
+    desktop.wait_for_selector(".messages .success")
+    person.refresh_from_db()
+    assert person.phone == "13600006666"

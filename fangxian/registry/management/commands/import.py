@@ -1,8 +1,9 @@
 """`fangxian import residents FILE --community CODE [--commit]`
 
 Checks a register exactly as the upload page does (both call `residents_check`) and prints every
-bad row and field. Without --commit nothing is written; with it, everything is written in
-one transaction, or nothing at all if any row is bad. Exits non-zero when there are errors.
+bad row and field, or what the file would add and change. Without --commit nothing is written;
+with it, everything is written in one transaction, or nothing at all if any row is bad. Exits
+non-zero when there are errors. A damaged or hostile file gets one line saying so, never a traceback.
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no user %(name)s.") % {"name": user})
         if commit:
             try:
-                count = residents_import.residents_import_commit(upload_or_file=file, community=place, user=actor)
+                applied = residents_import.residents_import_apply(upload_or_file=file, community=place, user=actor)
             except residents_import.ResidentsImportRejected as exc:
                 self._fail(exc.check, " ".join(exc.messages) if not exc.check.errors else None)
             self.stdout.write(self.style.SUCCESS(
-                _("%(count)d people imported into %(community)s.") % {"count": count, "community": place.name}
+                _("%(count)d people imported into %(community)s.") % {"count": applied.added, "community": place.name}
+                + " " + _("%(count)d people changed.") % {"count": applied.changed}
             ))
             return
         check = residents_import.residents_check_file(file, community=place)
@@ -69,6 +71,11 @@ class Command(BaseCommand):
             _("%(rows)d rows checked, no errors. Nothing was written: run again with --commit to import them.")
             % {"rows": check.row_count}
         ))
+        self.stdout.write(_(
+            "New: %(added)d; changed: %(changed)d; unchanged: %(unchanged)d; in the register but not in the "
+            "file (not removed): %(removed)d."
+        ) % {"added": len(check.people), "changed": len(check.updates), "unchanged": len(check.unchanged),
+             "removed": len(check.removed)})
 
     def _fail(self, check: residents_import.ResidentsCheck, message: str | None = None):
         for error in check.errors:
