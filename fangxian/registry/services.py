@@ -274,8 +274,9 @@ def dwelling_create(*, scope: Scope, user, building: Building, room: str) -> Dwe
     if not scope.filter(Building.objects.filter(pk=building.pk), for_write=True).exists():
         raise PermissionDenied
     room = (room or "").strip()
-    if not room:
-        raise ValidationError({"room": [_("This field is required.")]})
+    fault = person_rules.room_fault(room)
+    if fault:
+        raise ValidationError({"room": [fault]})
     if Dwelling.objects.filter(building=building, room=room).exists():
         raise ValidationError({"room": [_("Room %(room)s is already registered in this building.") % {"room": room}]})
     dwelling = Dwelling(building=building, room=room)

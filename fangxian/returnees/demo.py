@@ -2,9 +2,10 @@
 registrations they filed, the home quarantines that followed and their twice-daily check-ins.
 
 The registry marks some dwellings 居家隔离 (home quarantine). Each of them gets its returnee:
-a registration reviewed as home quarantine and an open quarantine that started in the last
-14 days, so it ends between today and two weeks from now; and no other dwelling has an open one, so the
-registry and the quarantine list agree. Earlier returnees sent home for 14 days have been
+a registration reviewed as home quarantine and an open quarantine for the household (every
+member, the same dates) that started in the last 14 days, so it ends between today and two
+weeks from now; and no other dwelling has an open one, so the registry and the quarantine
+list agree. Earlier returnees sent home for 14 days have been
 released (their dwelling is occupied again), so the quarantine level rises and falls. The
 others moved in (approved), and a few wait in today's queue.
 
@@ -124,18 +125,28 @@ def demo_returnees(*, community: Community, days: int = HISTORY_DAYS, seed: int 
     Registration.objects.bulk_update(registrations, ["created_at", "updated_at"], batch_size=1000)
 
     quarantines = []
-    for registration in registrations:
-        if registration.status != Registration.Status.HOME_QUARANTINE:
-            continue
+    home = [r for r in registrations if r.status == Registration.Status.HOME_QUARANTINE]
+    # A home quarantine covers the household (the rule's default): everyone living there.
+    households: dict[int, list[int]] = {}
+    for person_id, dwelling_id in (Person.objects.filter(dwelling_id__in={r.dwelling_id for r in home})
+                                   .order_by("pk").values_list("pk", "dwelling_id")):
+        households.setdefault(dwelling_id, []).append(person_id)
+    covered = {r.person_id for r in home}  # each returnee has their own; a co-resident joins one household
+    for registration in home:
         starts = registration.arrival_date
         end = starts + dt.timedelta(days=QUARANTINE_DAYS)
         done = end < today
-        quarantines.append(Quarantine(
-            person_id=registration.person_id, dwelling_id=registration.dwelling_id, registration=registration,
-            reason=QUARANTINE_REASON, starts_on=starts, planned_end=end, ended_on=end if done else None,
-            status=Quarantine.Status.RELEASED if done else Quarantine.Status.ACTIVE,
-            released_by=reviewer if done else None, checkin_token=uuid.UUID(int=rng.getrandbits(128)).hex,
-        ))
+        members = [registration.person_id] + [pk for pk in households.get(registration.dwelling_id, [])
+                                              if pk not in covered]
+        covered.update(members)
+        household = uuid.UUID(int=rng.getrandbits(128), version=4) if len(members) > 1 else None
+        for person_id in members:
+            quarantines.append(Quarantine(
+                person_id=person_id, dwelling_id=registration.dwelling_id, registration=registration,
+                reason=QUARANTINE_REASON, starts_on=starts, planned_end=end, ended_on=end if done else None,
+                status=Quarantine.Status.RELEASED if done else Quarantine.Status.ACTIVE, household=household,
+                released_by=reviewer if done else None, checkin_token=uuid.UUID(int=rng.getrandbits(128)).hex,
+            ))
     Quarantine.objects.bulk_create(quarantines, batch_size=1000)
     checkins = _checkins(rng, quarantines, today, now)
     return {"registrations": len(registrations), "quarantines": len(quarantines), "checkins": checkins}

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from fangxian.core.forms import NamedLengthLimits
 from fangxian.registry.models import Building
 
-from .models import Measure, RiskArea
+from .limits import QUARANTINE_DAYS, REASON_MAX, days_message
+from .models import Measure, QuarantineChange, RiskArea
 from .services import Decision
 
 COMPANION_ROWS = 3
@@ -19,6 +20,28 @@ COMPANION_FIELDS = (("name", _("Name")), ("national_id", _("ID number")), ("phon
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def days_field(label, *, low: int = QUARANTINE_DAYS[0], required: bool = True) -> forms.IntegerField:
+    """Days of home quarantine within the one allowed range (limits.QUARANTINE_DAYS); a number
+    outside is told with the range."""
+    message = days_message()
+    return forms.IntegerField(label=label, min_value=low, max_value=QUARANTINE_DAYS[1], required=required,
+                              error_messages={"invalid": message, "min_value": message, "max_value": message})
+
+
+class ReasonNotCut(NamedLengthLimits):
+    """A reason pasted too long is told with the limit, never cut: the browser's maxlength
+    would cut a pasted text silently, so the server judges the length."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+def reason_field(label=_("Reason"), *, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label, max_length=REASON_MAX, required=required)
 
 
 class RegistrationForm(NamedLengthLimits, forms.Form):
@@ -88,24 +111,31 @@ class RiskAreaForm(NamedLengthLimits, forms.ModelForm):
                   "effective_to"]
         widgets = {"effective_from": DateInput, "effective_to": DateInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 0 when the measure is not home quarantine; else the one allowed range.
+        label = self.fields["quarantine_days"].label
+        self.fields["quarantine_days"] = days_field(label, low=0)
+        self.fields["quarantine_days"].initial = 0
 
-class ReviewForm(NamedLengthLimits, forms.Form):
+
+class ReviewForm(ReasonNotCut, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[
         (Decision.APPROVE, _("Approve: move-in slip and pass")),
         (Decision.HOME_QUARANTINE, _("Home quarantine")),
         (Decision.CENTRAL_QUARANTINE, _("Refer to central quarantine")),
         (Decision.REJECT, _("Reject")),
     ], widget=forms.RadioSelect)
-    days = forms.IntegerField(label=_("Days of home quarantine"), min_value=1, max_value=60, required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    days = days_field(_("Days of home quarantine"), required=False)
+    reason = reason_field()
 
 
-class BulkReviewForm(NamedLengthLimits, forms.Form):
+class BulkReviewForm(ReasonNotCut, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[
         (Decision.APPROVE, _("Approve: move-in slip and pass")),
         (Decision.REJECT, _("Reject")),
     ])
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = reason_field()
 
 
 class CheckInForm(NamedLengthLimits, forms.Form):
@@ -116,13 +146,28 @@ class CheckInForm(NamedLengthLimits, forms.Form):
     event_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
-class ReleaseForm(NamedLengthLimits, forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+class ReleaseForm(ReasonNotCut, forms.Form):
+    reason = reason_field()
 
 
-class ExtendForm(NamedLengthLimits, forms.Form):
-    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+class ExtendForm(ReasonNotCut, forms.Form):
+    days = days_field(_("Extend by (days)"))
+    reason = reason_field()
+
+
+class ChangeForm(ReasonNotCut, forms.Form):
+    """Ask for an early release or a shortening (an admin approves)."""
+
+    kind = forms.ChoiceField(label=_("Change"), choices=QuarantineChange.Kind.choices, widget=forms.RadioSelect,
+                             initial=QuarantineChange.Kind.EARLY_RELEASE)
+    new_end = forms.DateField(label=_("Release on, or new planned end"), required=False, widget=DateInput,
+                              help_text=_("Early release: empty for today. Shortening: the new planned end."))
+    reason = reason_field()
+
+
+class DecideForm(ReasonNotCut, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = reason_field(_("Note"), required=False)
 
 
 MEASURE_CHOICES = Measure.choices

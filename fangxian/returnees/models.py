@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from fangxian.core.personal import MaskedIdentity
 from fangxian.core.scope import ScopePaths
 
+from .limits import validate_rule_days
+
 DWELLING_SCOPE = ScopePaths(community="dwelling__building__community", grid="dwelling__building__grid",
                             grid_writes=True)
 
@@ -51,7 +53,8 @@ class RiskArea(models.Model):
     district = models.CharField(_("district"), max_length=30, blank=True)
     level = models.CharField(_("risk level"), max_length=10, choices=Level.choices)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, default=Measure.NONE)
-    quarantine_days = models.PositiveSmallIntegerField(_("quarantine days"), default=0)
+    quarantine_days = models.PositiveSmallIntegerField(_("quarantine days"), default=0,
+                                                       validators=[validate_rule_days])
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
@@ -221,6 +224,10 @@ class Quarantine(models.Model):
     checkin_token = models.CharField(max_length=64, unique=True, default=new_token)
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("released by"))
+    # The quarantines started together for one household (the rule QUARANTINE_HOUSEHOLD): they
+    # share their dates and are extended, shortened and released together. Empty for a
+    # quarantine made before households were covered: it stands alone.
+    household = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = DWELLING_SCOPE
@@ -237,6 +244,48 @@ class Quarantine(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.ACTIVE, self.Status.EXTENDED)
+
+
+class QuarantineChange(models.Model):
+    """An early release or a shortening of a home quarantine (and of its household), with a
+    reason: asked by anyone who may write the quarantine, decided by an admin of its
+    community. An admin's own request is decided in the same step."""
+
+    class Kind(models.TextChoices):
+        EARLY_RELEASE = "early_release", _("Early release")
+        SHORTEN = "shorten", _("Shortening")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    quarantine = models.ForeignKey(Quarantine, on_delete=models.CASCADE, related_name="changes",
+                                   verbose_name=_("home quarantine"))
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    # Early release: the day the quarantine ends; shortening: the new planned end.
+    new_end = models.DateField(_("new end"))
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=200, blank=True)
+
+    scope_paths = ScopePaths(community="quarantine__dwelling__building__community",
+                             grid="quarantine__dwelling__building__grid", grid_writes=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "quarantine"])]
+        verbose_name = _("change of a home quarantine")
+        verbose_name_plural = _("changes of home quarantines")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quarantine_id} {self.new_end}"
 
 
 class CheckIn(models.Model):

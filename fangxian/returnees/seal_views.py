@@ -34,7 +34,8 @@ from .seal_pdf import seals_pdf
 # -- forms (kept here: they serve these pages only) ---------------------------------------
 
 class MarkNotReturnedForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, min_length=2)
+    # The service judges the reason (blank or too long) and says which.
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
 
 
 class SealForm(forms.Form):
@@ -142,12 +143,10 @@ def board_mark_not_returned(request, scope, pk):
         raise PermissionDenied
     ids = [int(v) for v in request.POST.getlist("dwelling") if v.isdigit()]
     form = MarkNotReturnedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason for marking rooms not returned."))
-        return redirect("returnees:building_board", pk=building.pk)
+    form.is_valid()
     chosen = list(writable.filter(pk__in=ids))
     try:
-        marked = seals.dwellings_mark_not_returned(dwellings=chosen, reason=form.cleaned_data["reason"],
+        marked = seals.dwellings_mark_not_returned(dwellings=chosen, reason=form.cleaned_data.get("reason", ""),
                                                    user=request.user, scope=scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

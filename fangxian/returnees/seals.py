@@ -27,6 +27,7 @@ from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
 from fangxian.registry.models import Building, Dwelling, Person
 
+from .limits import clean_reason
 from .models import DoorSeal, Registration
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -45,10 +46,7 @@ AWAY = (Dwelling.Status.NOT_RETURNED, Dwelling.Status.SEALED)
 # -- writes -------------------------------------------------------------------------------
 
 def _clean_reason(reason: str | None, field: str = "reason") -> str:
-    reason = " ".join((reason or "").split())
-    if len(reason) < 2:
-        raise ValidationError({field: _("Give a reason.")})
-    return reason[:200]
+    return clean_reason(reason, field)  # a reason too long is refused with the limit, never cut
 
 
 def _require_writable(scope: Scope | None, dwellings: list[Dwelling]) -> None:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("quarantines/<int:pk>/checkin/", views.quarantine_checkin, name="quarantine_checkin"),
     path("quarantines/<int:pk>/release/", views.quarantine_release, name="quarantine_release"),
     path("quarantines/<int:pk>/extend/", views.quarantine_extend, name="quarantine_extend"),
+    path("quarantines/<int:pk>/change/", views.quarantine_change, name="quarantine_change"),
+    path("changes/<int:pk>/decide/", views.change_decide, name="change_decide"),
     path("quarantines/<int:pk>/release.pdf", views.release_pdf, name="release_pdf"),
     path("c/<str:token>/", views.checkin, name="checkin"),
 ]

@@ -26,9 +26,20 @@ from fangxian.core.public import private_page, rate_limited
 from fangxian.core.scope import registry_view
 from fangxian.registry.models import Community, Subdistrict
 
-from . import pdfs, services
-from .forms import BulkReviewForm, CheckInForm, ExtendForm, RegistrationForm, ReleaseForm, ReviewForm, RiskAreaForm
-from .models import BulkReview, CheckIn, MoveInSlip, Quarantine, Registration, RiskArea
+from . import pdfs, quarantine_changes, services
+from .forms import (
+    BulkReviewForm,
+    ChangeForm,
+    CheckInForm,
+    DecideForm,
+    ExtendForm,
+    RegistrationForm,
+    ReleaseForm,
+    ReviewForm,
+    RiskAreaForm,
+)
+from .models import BulkReview, CheckIn, MoveInSlip, Quarantine, QuarantineChange, Registration, RiskArea
+from .quarantines import household_of
 
 REGISTRATION_POSTS_PER_HOUR = 20
 
@@ -107,7 +118,14 @@ def area_list(request, scope):
     page, query = paginate(request, areas)
     return render(request, "returnees/area_list.html", {
         "page": page, "query": query, "form": form, "today": today, "subdistrict": subdistrict,
+        "communities": _poster_communities(scope),
     })
+
+
+def _poster_communities(scope) -> list[Community]:
+    """The communities whose registration poster the user may print (as the volunteer list
+    offers the sign-up poster)."""
+    return list(scope.filter(Community.objects.all()).order_by("code")[:50])
 
 
 # -- review queue ------------------------------------------------------------------------
@@ -129,7 +147,7 @@ def queue(request, scope):
     return render(request, "returnees/queue.html", {
         "page": page, "query": query, "status": status, "statuses": Registration.Status.choices,
         "overdue_before": overdue_before, "can_edit": scope.edits_registry, "bulks": bulks,
-        "bulk_form": BulkReviewForm(),
+        "bulk_form": BulkReviewForm(), "communities": _poster_communities(scope),
     })
 
 
@@ -253,12 +271,18 @@ def quarantine_list(request, scope):
     now = timezone.now()
     since = now - dt.timedelta(days=2)
     show = request.GET.get("show", "open")
-    quarantines = scope.filter(Quarantine.objects.select_related("person", "dwelling__building__estate"))
-    if show == "open":
+    quarantines = quarantine_changes.with_pending(scope.filter(Quarantine.objects.select_related(
+        "person", "dwelling__building__estate", "dwelling__building__community", "registration")))
+    if show in ("open", "pending"):
         quarantines = quarantines.filter(status__in=[Quarantine.Status.ACTIVE, Quarantine.Status.EXTENDED])
+    if show == "pending":
+        quarantines = quarantines.filter(has_pending=True)
     quarantines = quarantines.prefetch_related(
         Prefetch("checkins", queryset=CheckIn.objects.filter(at__gte=since), to_attr="recent_checkins"))
     page, query = paginate(request, quarantines.order_by("planned_end", "pk"))
+    offers = quarantine_changes.rule_offers(list(page))
+    for q in page:
+        q.rule_offer = None if q.has_pending else offers.get(q.pk)
     rows = [(q, services.missed_slots(q, q.recent_checkins, now) if q.is_open else []) for q in page]
     alerts = scope.filter(CheckIn.objects.filter(alert=True, at__gte=now - dt.timedelta(days=3)).select_related(
         "quarantine__person", "quarantine__dwelling__building"))[:50]
@@ -269,13 +293,25 @@ def quarantine_list(request, scope):
 
 
 def _quarantine_page(request, scope, quarantine, *, checkin_form=None, release_form=None, extend_form=None,
-                     status=200):
+                     change_form=None, decide_form=None, status=200):
     can_edit = scope.can_write(quarantine)
+    pending = quarantine_changes.pending_for(quarantine) if quarantine.is_open else None
+    offer = quarantine_changes.rule_offers([quarantine]).get(quarantine.pk) if pending is None else None
+    if change_form is None:
+        change_form = ChangeForm(initial={"kind": QuarantineChange.Kind.SHORTEN, "new_end": offer.new_end,
+                                          "reason": _("New rule: %(days)d days") % {"days": offer.days}}
+                                 if offer else None)
+    household = household_of(quarantine, open_only=False).exclude(pk=quarantine.pk).select_related("person")
     return render(request, "returnees/quarantine_detail.html", {
         "quarantine": quarantine, "can_edit": can_edit and quarantine.is_open,
         "checkins": quarantine.checkins.select_related("recorded_by")[:60],
         "checkin_form": checkin_form or CheckInForm(initial={"event_id": uuid.uuid4()}),
         "release_form": release_form or ReleaseForm(), "extend_form": extend_form or ExtendForm(),
+        "change_form": change_form, "decide_form": decide_form or DecideForm(),
+        "pending": pending, "offer": offer, "household": scope.filter(household),
+        "decides": quarantine_changes.decides_changes(scope, quarantine),
+        "changes": QuarantineChange.objects.filter(quarantine__in=household_of(quarantine, open_only=False))
+        .select_related("requested_by", "decided_by")[:20],
         "may_release": timezone.localdate() >= quarantine.planned_end,
         "checkin_url": request.build_absolute_uri(reverse("returnees:checkin", args=[quarantine.checkin_token]))
         if can_edit else "",
@@ -295,9 +331,9 @@ def quarantine_detail(request, scope, pk):
     return _quarantine_page(request, scope, _quarantine(scope, pk))
 
 
-def _quarantine_action(request, scope, pk, *, form_class, form_key: str, act, done: str):
-    """The three actions of the quarantine page (check-in, release, extend): the form, the
-    service, a message, and the page again with the form's errors when it fails."""
+def _quarantine_action(request, scope, pk, *, form_class, form_key: str, act, done: str | None):
+    """The actions of the quarantine page (check-in, release, extend, ask for a change): the
+    form, the service, a message, and the page again with the form's errors when it fails."""
     quarantine = _quarantine(scope, pk)
     if not scope.can_write(quarantine):
         return HttpResponse(status=403)
@@ -308,7 +344,8 @@ def _quarantine_action(request, scope, pk, *, form_class, form_key: str, act, do
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, done)
+            if done:
+                messages.success(request, done)
             return redirect("returnees:quarantine_detail", pk=pk)
     return _quarantine_page(request, scope, quarantine, status=400, **{form_key: form})
 
@@ -329,7 +366,7 @@ def quarantine_checkin(request, scope, pk):
 def quarantine_release(request, scope, pk):
     return _quarantine_action(
         request, scope, pk, form_class=ReleaseForm, form_key="release_form",
-        done=_("Released from home quarantine; a new pass was issued."),
+        done=_("Released from home quarantine; their passes admit again."),
         act=lambda quarantine, data: services.quarantine_release(
             scope=scope, user=request.user, quarantine=quarantine, reason=data["reason"]),
     )
@@ -343,6 +380,43 @@ def quarantine_extend(request, scope, pk):
         act=lambda quarantine, data: services.quarantine_extend(
             scope=scope, user=request.user, quarantine=quarantine, days=data["days"], reason=data["reason"]),
     )
+
+
+@require_POST
+@registry_view
+def quarantine_change(request, scope, pk):
+    """Ask for an early release or a shortening; an admin's request is carried out at once."""
+    def act(quarantine, data):
+        change = quarantine_changes.change_request(scope=scope, user=request.user, quarantine=quarantine,
+                                                   kind=data["kind"], new_end=data.get("new_end"),
+                                                   reason=data["reason"])
+        if change.status == QuarantineChange.Status.APPROVED:
+            messages.success(request, _("Change approved and carried out."))
+        else:
+            messages.success(request, _("Asked for an admin's approval: nothing changes until they approve."))
+
+    return _quarantine_action(request, scope, pk, form_class=ChangeForm, form_key="change_form", act=act, done=None)
+
+
+@require_POST
+@registry_view
+def change_decide(request, scope, pk):
+    change = get_object_or_404(scope.filter(QuarantineChange.objects.all()), pk=pk)
+    quarantine = _quarantine(scope, change.quarantine_id)
+    if not quarantine_changes.decides_changes(scope, quarantine):
+        return HttpResponse(status=403)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            quarantine_changes.change_decide(scope=scope, user=request.user, change=change, approve=approve,
+                                             note=form.cleaned_data["note"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Change approved and carried out.") if approve else _("Change refused."))
+            return redirect("returnees:quarantine_detail", pk=quarantine.pk)
+    return _quarantine_page(request, scope, quarantine, decide_form=form, status=400)
 
 
 @registry_view

@@ -40,8 +40,20 @@ def test_it_marks_a_room_not_returned_on_a_phone(live_server, board, phone):
     room = board.open_room
     phone.check(f'.cell[data-room="{room.room}"] input[type=checkbox]')
     phone.fill("input[name=reason]", "春节回乡未返")
-    phone.get_by_role("button", name="Mark ticked rooms not returned").or_(
-        phone.get_by_role("button", name="将勾选的房屋标记为未返")).click()
+    asked = []  # the board asks before marking (issue 13): a dismissed question marks nothing
+
+    def answer(dialog, accept):
+        asked.append(dialog.type)
+        dialog.accept() if accept else dialog.dismiss()
+
+    button = phone.get_by_role("button", name="Mark ticked rooms not returned").or_(
+        phone.get_by_role("button", name="将勾选的房屋标记为未返"))
+    phone.once("dialog", lambda dialog: answer(dialog, False))
+    button.click()
+    phone.wait_for_timeout(300)
+    assert asked == ["confirm"] and Dwelling.objects.get(pk=room.pk).status == Dwelling.Status.OCCUPIED
+    phone.once("dialog", lambda dialog: answer(dialog, True))
+    button.click()
     phone.wait_for_selector(".messages")
     assert Dwelling.objects.get(pk=room.pk).status == Dwelling.Status.NOT_RETURNED
     assert phone.get_attribute(f'.cell[data-room="{room.room}"]', "data-status") == "not_returned"

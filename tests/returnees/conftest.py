@@ -37,7 +37,8 @@ def register(community, dwelling, *, companions=(), **overrides):
 def equip_returnees(cast):
     """In `cast` (two_grids or the matrix cast), all in grid B: a risk area (Wuhan, high, home
     quarantine 14 days), a pending registration named like person_b (so alice's pages must not
-    show it), an approved one with its move-in slip, and a home quarantine with a check-in."""
+    show it), an approved one with its move-in slip, a household in home quarantine (the returnee
+    and a companion, with a check-in) and another household's quarantine due for release."""
     carol = cast.users["carol"]
     scope = root_scope(cast)
     cast.area = services.area_set(scope=scope, user=cast.users["root"], subdistrict=cast.community.subdistrict,
@@ -58,7 +59,14 @@ def equip_returnees(cast):
                                         "relation": "子女"}])
     quarantined = services.registration_review(scope=scope, user=carol, registration=quarantined,
                                                decision="home_quarantine", reason="来自高风险地区")
-    cast.quarantine_b, cast.quarantine_b2 = quarantined.quarantines.order_by("pk")
+    # The returnee and the companion: one household measure.
+    cast.quarantine_b, cast.quarantine_b_companion = quarantined.quarantines.order_by("pk")
+    # Another household, due for release today (extending the first does not touch it).
+    alone = register(cast.community, DwellingFactory(building=cast.building_b),
+                     arrival_date=timezone.localdate() - dt.timedelta(days=14))
+    alone = services.registration_review(scope=scope, user=carol, registration=alone, decision="home_quarantine",
+                                         reason="来自高风险地区")
+    cast.quarantine_b2 = alone.quarantines.get()
     services.checkin_record(quarantine=cast.quarantine_b, temperature="36.6", symptoms=False)
     # A bulk approval of the pending registration, asked by carol, waiting for a second approver.
     cast.bulk_b = services.bulk_review_request(scope=scope, user=carol, registrations=[cast.registration_b],
