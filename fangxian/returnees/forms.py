@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ class DateInput(forms.DateInput):
 def days_field(label, *, low: int = QUARANTINE_DAYS[0], required: bool = True) -> forms.IntegerField:
     """Days of home quarantine within the one allowed range (limits.QUARANTINE_DAYS); a number
     outside is told with the range."""
-    message = days_message()
+    message = lazy(days_message, str)()  # the form class is made at import, before a language is chosen
     return forms.IntegerField(label=label, min_value=low, max_value=QUARANTINE_DAYS[1], required=required,
                               error_messages={"invalid": message, "min_value": message, "max_value": message})
 

@@ -1,4 +1,5 @@
-"""A returnee's whole way on a phone (360 × 740), through the real pages: self-registration
+"""A returnee's whole way on a phone (360 × 740), through the real pages: the resident's pass
+on the phone page, decoded from a screenshot, scans green; self-registration
 with a companion; the grid worker puts them into home quarantine, with the household; every
 member's pass is red "in home quarantine until …" at the checkpoint console (not "revoked");
 two check-ins through the person's link; the grid worker asks for an early release, the
@@ -20,7 +21,8 @@ from fangxian.access.models import Pass
 from fangxian.registry.models import Dwelling
 from fangxian.returnees.models import CheckIn, Quarantine, Registration
 from tests.access.conftest import make_checkpoint
-from tests.e2e.conftest import PHONE, log_in, new_context, shot
+from tests.e2e.conftest import PHONE, close_when_idle, log_in, new_context, shot
+from tests.e2e.qr import decode_qr_png, screenshot_qr
 from tests.factories import PersonFactory, make_national_id
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
@@ -73,6 +75,20 @@ def _no_overflow(page) -> None:
 def test_a_returnee_registers_is_quarantined_checks_in_and_is_released(browser, live_server, flow, phone):
     returnee, dwelling = flow.returnee, flow.returnee.dwelling
     assert Pass.objects.filter(person=returnee, revoked_at__isnull=True).count() == 1
+
+    # 0. The resident's pass on their phone: read from a screenshot with the console's own
+    # decoder, it scans green at the gate. This text is the one scanned again below.
+    phone.goto(live_server.url + reverse("access:pass_phone", args=[flow.old_pass.phone_token]))
+    on_screen = decode_qr_png(browser, screenshot_qr(phone, ".qr-big svg"))
+    assert on_screen and on_screen.startswith(access.PASS_PREFIX), "the phone pass decodes"
+    flow.old_pass_text = on_screen
+    erin_context, erin = _staff_page(browser, live_server, "erin")
+    try:
+        _open_console(erin, live_server, flow.checkpoint)
+        seen = _scan(erin, on_screen)
+        assert (seen["verdict"], seen["reason"]) == ("green", "ok"), seen
+    finally:
+        close_when_idle(erin_context)
 
     # 1. The returnee registers on the public page, with one companion, and consents.
     phone.goto(live_server.url + reverse("returnees:register", args=[flow.community.code]))
