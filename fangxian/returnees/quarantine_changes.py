@@ -25,7 +25,7 @@ from fangxian.core.services import audit_object
 
 from .limits import check_length, clean_reason
 from .models import Measure, Quarantine, QuarantineChange, RiskArea
-from .quarantines import household_of, household_planned_end, release_household
+from .quarantines import household_of, household_planned_end, locked_household, release_household
 from .services import best_area
 
 Kind, Status = QuarantineChange.Kind, QuarantineChange.Status
@@ -70,13 +70,6 @@ def _check(kind: str, new_end: dt.date, household: list[Quarantine], today: dt.d
                                    % {"date": planned}})
 
 
-def _locked(quarantine: Quarantine) -> list[Quarantine]:
-    rows = list(household_of(quarantine).select_for_update().select_related("person", "dwelling").order_by("pk"))
-    if not rows:
-        raise ValidationError(_("This home quarantine has ended."))
-    return rows
-
-
 def change_request(*, scope: Scope, user, quarantine: Quarantine, kind: str, reason: str,
                    new_end: dt.date | None = None, today: dt.date | None = None) -> QuarantineChange:
     """Ask for an early release (on `new_end`, today when not given) or a shortening (to the
@@ -93,7 +86,7 @@ def change_request(*, scope: Scope, user, quarantine: Quarantine, kind: str, rea
             raise ValidationError({"new_end": _("Give the new planned end.")})
         new_end = today
     with transaction.atomic():
-        household = _locked(quarantine)
+        household = locked_household(quarantine)
         if QuarantineChange.objects.filter(status=Status.PENDING, quarantine__in=[q.pk for q in household]).exists():
             raise ValidationError(_("A change of this home quarantine already waits for approval."))
         _check(kind, new_end, household, today)
@@ -121,7 +114,7 @@ def change_decide(*, scope: Scope, user, change: QuarantineChange, approve: bool
         if locked.status != Status.PENDING:
             raise ValidationError(_("This change was already decided."))
         if approve:
-            household = _locked(quarantine)
+            household = locked_household(quarantine)
             _check(locked.kind, locked.new_end, household, today)
             locked.decision_note = note
             _approve(locked, household=household, user=user, today=today)

@@ -163,7 +163,7 @@ def missed_slots(quarantine: Quarantine, checkins: list[CheckIn], now: dt.dateti
     return missed
 
 
-def _locked_household(quarantine: Quarantine) -> list[Quarantine]:
+def locked_household(quarantine: Quarantine) -> list[Quarantine]:
     """The open quarantines of the household, locked; a ValidationError when none is open."""
     rows = list(household_of(quarantine).select_for_update().select_related("person", "dwelling").order_by("pk"))
     if not rows:
@@ -204,7 +204,7 @@ def quarantine_release(*, scope: Scope, user, quarantine: Quarantine, reason: st
         raise PermissionDenied
     today = today or timezone.localdate()
     with transaction.atomic():
-        household = _locked_household(quarantine)
+        household = locked_household(quarantine)
         end = max(q.planned_end for q in household)
         if today < end:
             raise ValidationError(_("Release is possible from %(date)s on.") % {"date": end})
@@ -236,7 +236,7 @@ def quarantine_extend(*, scope: Scope, user, quarantine: Quarantine, days: int, 
         raise PermissionDenied
     days = clean_days(days)
     with transaction.atomic():
-        household = _locked_household(quarantine)
+        household = locked_household(quarantine)
         planned_end = max(q.planned_end for q in household) + dt.timedelta(days=days)
         check_length((planned_end - min(q.starts_on for q in household)).days)
         household_planned_end(household=household, planned_end=planned_end, user=user, reason=reason,
