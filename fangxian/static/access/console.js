@@ -467,7 +467,11 @@
     el.dataset.verdict = result.verdict;
     el.dataset.reason = result.reason;
     $("verdict-word").textContent = result.word || T["verdict_" + result.verdict];
-    $("verdict-reason").textContent = result.text || T["reason_" + result.reason] || result.reason;
+    // A date is never broken at its hyphens: "2026-" above "12-16" misreads at a glance.
+    const reasonText = result.text || T["reason_" + result.reason] || result.reason;
+    $("verdict-reason").replaceChildren(...String(reasonText).split(/(\d{4}-\d{2}-\d{2})/).map((part, i) =>
+      i % 2 ? Object.assign(document.createElement("span"), { className: "nowrap", textContent: part })
+            : document.createTextNode(part)));
     const parts = [];
     if (result.info) parts.push(describe(result.info));
     if (result.who) parts.push(result.who);
