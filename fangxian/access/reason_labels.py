@@ -29,12 +29,12 @@ CONSOLE_REASONS = {
     "expired": SERVER_REASONS["expired"],
     "not_yet_valid": SERVER_REASONS["not_yet_valid"],
     "unknown_key": SERVER_REASONS["unknown_kid"],
-    "quarantine": gettext_lazy("In home quarantine"),  # the server's "suspended"
+    "quarantine": SERVER_REASONS["suspended"],
     "refused": SERVER_REASONS["refused"],
     "manual": SERVER_REASONS["manual"],
     "stale": gettext_lazy("Checkpoint data out of date"),
     "no_bundle": gettext_lazy("No checkpoint data on the phone"),
-    "move_in": gettext_lazy("Move-in slip"),
+    "move_in": SERVER_REASONS["move_in"],
     "store_failed": gettext_lazy("The phone could not save the record"),
 }
 
