@@ -12,7 +12,7 @@ from tests.access.conftest import make_checkpoint
 from tests.api import Caller
 from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 
 def open_bundle(text, community, at=None):

@@ -18,7 +18,7 @@ from tests.access.conftest import scan_event
 from tests.access.test_bundle import open_bundle
 from tests.factories import BuildingFactory, DwellingFactory, EstateFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 
 def _bundle(gate) -> tuple[int, dict]:

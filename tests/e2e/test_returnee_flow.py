@@ -26,7 +26,7 @@ from tests.e2e.qr import decode_qr_png, screenshot_qr
 from tests.factories import PersonFactory, make_national_id
 
 # Reads the date or the hour: .ci/run runs it again at 03:00 and at 23:59 Asia/Shanghai.
-pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive]
+pytestmark = [pytest.mark.browser, pytest.mark.clock_sensitive, pytest.mark.usefixtures("frozen_clock_or_ci_clock")]
 
 COMPANION_NAME = "李同行"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -85,5 +86,9 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001
 
 
 @pytest.fixture
-def returnees(two_grids):
+def returnees(request, two_grids):
+    """The returnee cast, dated from a known moment: the test's own frozen clock or the CI
+    clock when one runs, else FROZEN_AT (ticking), never the real hour."""
+    if not time_machine.escape_hatch.is_travelling():
+        request.getfixturevalue("frozen_clock_or_ci_clock")
     return equip_returnees(two_grids)
