@@ -47,6 +47,6 @@ def fever_alerts_raise(alerts: list[FeverAlert]) -> None:
     """Tell the duty officers, once the alerts are committed."""
     for alert in alerts:
         url = reverse("access:fever_alert_list") + f"?alert={alert.pk}"
-        text = _("Fever alert at checkpoint %(checkpoint)s: %(temperature)s °C. Follow it up now.") % {
-            "checkpoint": alert.checkpoint.name, "temperature": alert.temperature}
+        text = _("Fever alert at %(place)s: %(temperature)s °C. Follow it up now.") % {
+            "place": alert.where, "temperature": alert.temperature}
         transaction.on_commit(functools.partial(notify, "fever_alert", community=alert.community, text=text, url=url))

@@ -453,11 +453,18 @@ class FeverAlert(models.Model):
         HOME_QUARANTINE = "home_quarantine", _("Home quarantine")
         OTHER = "other", _("Other")
 
-    scan = models.OneToOneField(Scan, on_delete=models.CASCADE, related_name="fever_alert")
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="+",
+    # A gate's alert has its scan and checkpoint; one raised at a door (canvassing) has
+    # neither, and says where in `place` and whom in `person`.
+    scan = models.OneToOneField(Scan, on_delete=models.CASCADE, related_name="fever_alert", null=True, blank=True)
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                    verbose_name=_("checkpoint"))
+    place = models.CharField(_("where"), max_length=120, blank=True)
+    person = models.ForeignKey("registry.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("person"))
+    source_ref = models.CharField(max_length=64, blank=True)  # the door knock's event id
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
-    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1)
+    # None: symptoms reported at a door without a reading.
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
     raised_at = models.DateTimeField(_("raised"))
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("assigned to"))
@@ -477,7 +484,11 @@ class FeverAlert(models.Model):
         verbose_name_plural = _("fever alerts")
 
     def __str__(self) -> str:
-        return f"{self.checkpoint} {self.temperature}"
+        return f"{self.where} {self.temperature}"
+
+    @property
+    def where(self) -> str:
+        return self.checkpoint.name if self.checkpoint_id else self.place
 
     @property
     def is_open(self) -> bool:

@@ -463,7 +463,8 @@ def _assignees(community_ids):
 def fever_alert_list(request, scope):
     state = request.GET.get("state", "open")
     alerts = scope.filter(FeverAlert.objects.select_related(
-        "checkpoint", "assigned_to", "closed_by", "scan__pass_obj__person__dwelling__building", "scan__person"))
+        "checkpoint", "assigned_to", "closed_by", "scan__pass_obj__person__dwelling__building", "scan__person",
+        "person__dwelling__building"))
     if state == "open":
         alerts = alerts.filter(closed_at__isnull=True)
     elif state == "closed":

@@ -313,3 +313,48 @@ class ResidentsImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PendingPerson(models.Model):
+    """Someone found living in a dwelling who is not in the register (canvassing found them
+    at the door): waits for the dwelling's grid worker to register them or set them aside."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for registration")
+        REGISTERED = "registered", _("Registered")
+        DISMISSED = "dismissed", _("Set aside")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="pending_people",
+                                 verbose_name=_("dwelling"))
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("mobile"), max_length=11, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Where it came from, for the reader ("canvassing: <campaign>"), and the event that made
+    # it, so that the same knock sent twice makes one.
+    source = models.CharField(_("found by"), max_length=100)
+    source_ref = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("registered as"))
+    resolved_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.CharField(_("reason"), max_length=200, blank=True)
+    found_at = models.DateTimeField(_("found at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(community="dwelling__building__community", grid="dwelling__building__grid",
+                             grid_writes=True)
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        indexes = [models.Index(fields=["community", "status"], name="pending_person_status")]
+        verbose_name = _("person waiting for registration")
+        verbose_name_plural = _("people waiting for registration")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

@@ -1,0 +1,1 @@
+"""Fieldwork's part of the demo (being written)."""
