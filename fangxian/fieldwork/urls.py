@@ -1,7 +1,8 @@
-"""The fieldwork pages, under /fieldwork/: campaigns and sections, the walk, care visits."""
+"""The fieldwork pages, under /fieldwork/: campaigns and sections, coverage, the walk, care visits."""
 
-from . import campaign_views, care_views, walk_views
+from . import campaign_views, care_views, coverage_views, walk_views
 
 app_name = "fieldwork"
 
-urlpatterns = campaign_views.urlpatterns + walk_views.urlpatterns + care_views.urlpatterns
+urlpatterns = (campaign_views.urlpatterns + coverage_views.urlpatterns + walk_views.urlpatterns
+               + care_views.urlpatterns)
