@@ -13,14 +13,10 @@ console does not tell which checkpoints exist elsewhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -31,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from fangxian.core.scope import scope_of
+from fangxian.core.service_worker import service_worker_response
 from fangxian.registry.models import Estate
 
 from . import selectors
@@ -40,6 +37,7 @@ from .models import Checkpoint
 SHELL_ASSETS = (
     "access/console.css",
     "access/codec.js",
+    "fangxian/offline.js",
     "access/console.js",
     "vendor/jsqr/jsQR.js",
     "access/icons/icon-192.png",
@@ -214,39 +212,6 @@ def console_manifest(request, checkpoint_id: int):
 @require_GET
 def console_sw(request):
     """The service worker, served from /access/console/ so that its scope covers every
-    console page. It names the shell's static files (their hashed names in production)
-    and a version that changes with them, so a new release replaces the cached shell."""
-    script, version = _service_worker()
-    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("access:console_sw").rsplit("/", 1)[0] + "/"
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def _service_worker() -> tuple[str, str]:
-    if settings.DEBUG:
-        _service_worker_cached.cache_clear()
-    return _service_worker_cached()
-
-
-@lru_cache(maxsize=1)
-def _service_worker_cached() -> tuple[str, str]:
-    source = _read_static("access/sw.js")
-    assets = [static(name) for name in SHELL_ASSETS]
-    digest = hashlib.sha256(source.encode())
-    for name in SHELL_ASSETS:
-        digest.update(_read_static_bytes(name))
-    version = digest.hexdigest()[:12]
-    header = "self.FX_SW = " + json.dumps({"version": version, "assets": assets}) + ";\n"
-    return header + source, version
-
-
-def _read_static_bytes(name: str) -> bytes:
-    path = finders.find(name)
-    if path is None:
-        path = Path(settings.STATIC_ROOT) / name
-    return Path(path).read_bytes()
-
-
-def _read_static(name: str) -> str:
-    return _read_static_bytes(name).decode()
+    console page (see core.service_worker)."""
+    return service_worker_response(name="console", pages=r"\d+/$", assets=SHELL_ASSETS,
+                                   scope=reverse("access:console_sw").rsplit("/", 1)[0] + "/")

@@ -22,6 +22,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangxian.core.scope import ScopePaths
 
@@ -38,7 +39,7 @@ def default_questionnaire() -> dict:
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("In progress")
+        OPEN = "open", pgettext_lazy("campaign", "In progress")
         CLOSED = "closed", _("Closed")
 
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+",
@@ -134,11 +135,13 @@ class Knock(models.Model):
     """One tap at one door in one campaign, as the phone recorded it."""
 
     class Outcome(models.TextChoices):
-        VISITED = "visited", _("Visited")
-        NOBODY_HOME = "nobody_home", _("Nobody home (revisit)")
-        REFUSED = "refused", _("Refused")
-        VACANT = "vacant", _("Vacant")
-        SEALED = "sealed", _("Sealed")
+        # In their own context: "Refused" and "Sealed" mean other things elsewhere (a refused
+        # registration, a sealed household).
+        VISITED = "visited", pgettext_lazy("door knock", "Visited")
+        NOBODY_HOME = "nobody_home", pgettext_lazy("door knock", "Nobody home (revisit)")
+        REFUSED = "refused", pgettext_lazy("door knock", "Refused")
+        VACANT = "vacant", pgettext_lazy("door knock", "Vacant")
+        SEALED = "sealed", pgettext_lazy("door knock", "Sealed")
 
     event_id = models.UUIDField(unique=True, default=uuid.uuid4)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="knocks",

@@ -17,6 +17,7 @@ EXPECTED = {
     ("get", "/api/v1/reports/dashboard"),
     ("get", "/api/v1/reports/day"), ("post", "/api/v1/reports/communities/{id}/report"),
     ("post", "/api/v1/duty/attendance"),
+    ("get", "/api/v1/fieldwork/campaigns/{id}/walk"), ("post", "/api/v1/fieldwork/sync"),
 }
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from fangxian.registry.models import GridTeamMember
 from tests.core.test_scope_matrix import PAGES, _url, api_operations
+from tests.fieldwork.cast import fieldwork_cast
 
 FULL_ID = re.compile(r"\d{17}[\dXx]")
 FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
@@ -72,14 +73,15 @@ def test_it_masks_every_api_answer(client, cast, role):
     client.force_login(cast.users[role])
     ids = {"people": cast.person_a.pk, "dwellings": cast.person_a.dwelling_id, "buildings": cast.building_a.pk,
            "grids": cast.grid_a.pk, "estates": cast.estate.pk, "groups": cast.estate.group_id,
-           "communities": cast.community.pk}
+           "communities": cast.community.pk, "campaigns": fieldwork_cast(cast).campaign.pk}
     params = {"/api/v1/access/bundle": {"checkpoint": cast.checkpoint.pk},
-              "/api/v1/access/lookup": {"checkpoint": cast.checkpoint.pk, "name": "居民"}}
+              "/api/v1/access/lookup": {"checkpoint": cast.checkpoint.pk, "name": "居民"},
+              f"/api/v1/fieldwork/campaigns/{cast.campaign.pk}/walk": {"building": cast.building_a.pk}}
     for method, path, _operation in api_operations():
         if method != "GET":
             continue
         if "{id}" in path:
-            collection = path.split("/")[-2]
+            collection = path.split("/{id}")[0].rsplit("/", 1)[-1]
             path = path.replace("{id}", str(ids[collection]))
         response = client.get(path, params.get(path, {}))
         if path.startswith(("/api/v1/access/", "/api/v1/reports/")) and response.status_code == 403:

@@ -27,41 +27,15 @@
   const MAX_BUNDLE_INFLATED = 8 * 1024 * 1024;
 
   // -- IndexedDB ----------------------------------------------------------------------------
-  const DB_NAME = "fangxian-console";
-  let dbPromise = null;
-
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise((resolve, reject) => {
-        const req = indexedDB.open(DB_NAME, 1);
-        req.onupgradeneeded = () => {
-          const d = req.result;
-          d.createObjectStore("meta");
-          d.createObjectStore("outbox", { keyPath: "event_id" }).createIndex("seq", "device_seq");
-          d.createObjectStore("rejected", { keyPath: "event_id" });
-          d.createObjectStore("bundles", { keyPath: "checkpoint" });
-        };
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    }
-    return dbPromise;
-  }
-
-  /* Run fn(stores) in one transaction; resolves with fn's result once it is committed. */
-  async function transaction(names, mode, fn) {
-    const d = await db();
-    return new Promise((resolve, reject) => {
-      const tx = d.transaction(names, mode, mode === "readwrite" ? { durability: "strict" } : undefined);
-      const stores = Object.fromEntries(names.map((n) => [n, tx.objectStore(n)]));
-      let result;
-      Promise.resolve(fn(stores, tx)).then((r) => { result = r; }, (e) => { try { tx.abort(); } catch (x) { /* done */ } reject(e); });
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new Error("aborted"));
-    });
-  }
-  const req = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const { req, isoNow } = FxOffline;
+  const { transaction } = FxOffline.database("fangxian-console", (d) => {
+    d.createObjectStore("meta");
+    d.createObjectStore("outbox", { keyPath: "event_id" }).createIndex("seq", "device_seq");
+    d.createObjectStore("rejected", { keyPath: "event_id" });
+    d.createObjectStore("bundles", { keyPath: "checkpoint" });
+  });
+  const status = FxOffline.statusLine({ T, loginUrl: cfg.loginUrl, pageUrl: cfg.pageUrl });
+  const { setOnline, setLoginNeeded, notice } = status;
 
   async function deviceId() {
     let id = localStorage.getItem("fx-device-id");
@@ -373,15 +347,6 @@
   // -- recording events -----------------------------------------------------------------------
   let device = null;
 
-  function isoNow() {
-    const d = new Date();
-    const offset = -d.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    const pad = (n, w = 2) => String(Math.abs(n)).padStart(w, "0");
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}` +
-      `:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  }
-
   /* Write the event, then show its verdict. A write that fails shows amber, never green. */
   async function record(fields, shown) {
     const event = Object.assign({
@@ -525,13 +490,6 @@
   // -- sending ----------------------------------------------------------------------------------
   let syncing = false;
   let syncTimer = null;
-  let loginNeeded = false;
-
-  function csrfToken() {
-    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : cfg.csrfToken;
-  }
-
   function scheduleSync(delay) {
     clearTimeout(syncTimer);
     syncTimer = setTimeout(sync, delay || 0);
@@ -550,50 +508,10 @@
     syncing = true;
     renderOutbox(true);
     try {
-      for (let round = 0; round < 100; round++) {
-        const batch = await transaction(["outbox"], "readonly", (s) => req(s.outbox.index("seq").getAll(null, BATCH)));
-        if (!batch.length) break;
-        let res;
-        try {
-          res = await fetch(cfg.syncUrl, {
-            method: "POST",
-            credentials: "same-origin",
-            redirect: "manual",
-            cache: "no-store",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-            body: JSON.stringify({ device_id: device, events: batch.map(wireEvent) }),
-          });
-        } catch (e) {
-          setOnline(false);
-          break;
-        }
-        setOnline(true);
-        if (res.type === "opaqueredirect" || res.status === 401 || res.status === 403) { setLoginNeeded(true); break; }
-        if (!res.ok) { notice(T.send_failed); break; }
-        setLoginNeeded(false);
-        let acks;
-        try { ({ acks } = await res.json()); } catch (e) { notice(T.send_failed); break; }
-        const byId = new Map(batch.map((e) => [e.event_id, e]));
-        let settled = 0;
-        await transaction(["outbox", "rejected"], "readwrite", (s) => {
-          for (const ack of acks || []) {
-            const event = byId.get(ack.event_id);
-            if (!event) continue;
-            if (ack.status === "stored" || ack.status === "duplicate") {
-              s.outbox.delete(ack.event_id);
-              settled++;
-            } else if (ack.status === "rejected") {
-              s.rejected.put(Object.assign({}, event, { detail: String(ack.detail || "") }));
-              s.outbox.delete(ack.event_id);
-              settled++;
-            }
-          }
-        });
-        await updateCounts();
-        if (!settled) break; // nothing moved: try again later rather than loop
-      }
-    } catch (e) {
-      notice(T.send_failed);
+      await FxOffline.sendOutbox({
+        transaction, order: "seq", batch: BATCH, url: cfg.syncUrl, device, wire: wireEvent, csrf: cfg.csrfToken,
+        status, T, onRound: updateCounts,
+      });
     } finally {
       syncing = false;
       await updateCounts();
@@ -625,33 +543,6 @@
       li.textContent = `${r.occurred_at.slice(5, 16).replace("T", " ")} ${T["kind_" + r.kind] || r.kind}: ${r.detail}`;
       return li;
     }));
-  }
-
-  function setOnline(on) {
-    const el = $("net");
-    el.dataset.state = on ? "online" : "offline";
-    el.textContent = on ? T.online : T.offline;
-  }
-  function setLoginNeeded(on) {
-    if (on && !loginNeeded) {
-      notice(T.login_needed, true);
-      const link = document.createElement("a");
-      link.href = cfg.loginUrl + "?next=" + encodeURIComponent(cfg.pageUrl);
-      link.textContent = " → " + T.log_in;
-      $("notice").append(link);
-    } else if (!on && loginNeeded) {
-      $("notice").hidden = true;
-    }
-    loginNeeded = on;
-  }
-
-  let noticeTimer = null;
-  function notice(text, sticky) {
-    const el = $("notice");
-    el.textContent = text;
-    el.hidden = false;
-    clearTimeout(noticeTimer);
-    if (!sticky) noticeTimer = setTimeout(() => { el.hidden = true; }, 6000);
   }
 
   // -- refusal and visitor ------------------------------------------------------------------
@@ -860,17 +751,6 @@
     localStorage.setItem("fx-theme", root.dataset.theme);
   }
 
-  // -- the service worker ------------------------------------------------------------------------
-  async function registerServiceWorker() {
-    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-    try {
-      await navigator.serviceWorker.register(cfg.swUrl, { scope: cfg.swScope });
-      const reg = await navigator.serviceWorker.ready;
-      // This very page was loaded before the worker ran: have it kept for offline starts.
-      if (reg.active) reg.active.postMessage({ type: "keep", url: cfg.pageUrl });
-    } catch (e) { /* the page still works online */ }
-  }
-
   // -- start ----------------------------------------------------------------------------------
   async function start() {
     renderDirection();
@@ -946,7 +826,7 @@
     await updateCounts();
     document.body.dataset.ready = "1";
     focusScanner();
-    registerServiceWorker();
+    FxOffline.registerServiceWorker(cfg.swUrl, cfg.swScope, [cfg.pageUrl]);
     await refreshBundle();
     scheduleSync(0);
     setInterval(() => { if (navigator.onLine) sync(); renderBundle(); }, SYNC_EVERY_MS);
