@@ -47,6 +47,10 @@ def fever_alerts_raise(alerts: list[FeverAlert]) -> None:
     """Tell the duty officers, once the alerts are committed."""
     for alert in alerts:
         url = reverse("access:fever_alert_list") + f"?alert={alert.pk}"
-        text = _("Fever alert at %(place)s: %(temperature)s °C. Follow it up now.") % {
-            "place": alert.where, "temperature": alert.temperature}
+        if alert.temperature is None:  # symptoms told at a door, no reading
+            text = _("Fever alert at %(place)s: symptoms reported at the door. Follow it up now.") % {
+                "place": alert.where}
+        else:
+            text = _("Fever alert at %(place)s: %(temperature)s °C. Follow it up now.") % {
+                "place": alert.where, "temperature": alert.temperature}
         transaction.on_commit(functools.partial(notify, "fever_alert", community=alert.community, text=text, url=url))

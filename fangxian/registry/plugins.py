@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangxian.core import plugins
 
-from . import home, jobs, report_sections
+from . import home, jobs, pending, report_sections
 from .api import router
 
 plugins.urls("registry/", "fangxian.registry.urls")
@@ -25,6 +25,9 @@ def menu(scope) -> list[plugins.MenuItem]:
         plugins.MenuItem(_("Buildings"), reverse("registry:building_list")),
         plugins.MenuItem(_("Estates"), reverse("registry:estate_list")),
         plugins.MenuItem(_("Grids"), reverse("registry:grid_list")),
+        # The badge: people found at doors waiting for this user (a grid worker's grids) to register them.
+        plugins.MenuItem(_("Waiting for registration"), reverse("registry:pending_list"),
+                         badge=pending.waiting_count(scope) if pending.resolves_pending(scope) else None),
     ]
 
 

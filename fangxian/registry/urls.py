@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import residents_import_views, views
+from . import pending_views, residents_import_views, views
 
 app_name = "registry"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("import/template.xlsx", residents_import_views.residents_import_template, name="residents_import_template"),
     path("import/<int:pk>/", residents_import_views.residents_import_preview, name="residents_import_preview"),
     path("import/<int:pk>/commit/", residents_import_views.residents_import_commit, name="residents_import_commit"),
+    *pending_views.pending_urlpatterns,
 ]

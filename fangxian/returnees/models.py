@@ -29,6 +29,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Registration.consent_version of a registration a canvasser recorded at the door.
+RECORDED_AT_DOOR = "canvassing"
+
 class Measure(models.TextChoices):
     NONE = "none", _("None")
     HOME_QUARANTINE = "home_quarantine", _("Home quarantine")
@@ -130,6 +133,11 @@ class Registration(MaskedIdentity, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.dwelling_id}"
+
+    @property
+    def recorded_at_door(self) -> bool:
+        """Recorded by a canvasser at the door (fieldwork), not by the returnee, who agreed to no notice."""
+        return self.consent_version == RECORDED_AT_DOOR
 
     @property
     def from_place(self) -> str:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from fangxian.core.forms import attach_errors
 from fangxian.core.paging import paginate
 from fangxian.core.scope import registry_view
+from fangxian.registry import pending
 from fangxian.registry.models import Building, Dwelling, Grid, Person
 from fangxian.registry.selectors import clean_search, filter_buildings
 
@@ -263,6 +264,8 @@ def building_seals_pdf(request, scope, pk):
 
 # -- slipped through ----------------------------------------------------------------------
 
+FOUND_SHOWN = 20  # people found at doors listed under the slipped-through list; the rest on their page
+
 @registry_view
 def slipped_list(request, scope):
     form = SinceForm(request.GET or None)
@@ -271,8 +274,14 @@ def slipped_list(request, scope):
         since = form.cleaned_data["since"]
     people = seals.slipped_through(scope.filter(Person.objects.all()), since=since)
     page, querystring = paginate(request, people)
+    # Found at a door by canvassing and not in the register: the first few, the rest on their page.
+    found = pending.waiting_since(scope, since)
+    found_first = list(found[:FOUND_SHOWN])
+    for row in found_first:
+        row.name_masked = pending.masked(row)
     return render(request, "returnees/seal_slipped.html", {
         "page": page, "querystring": querystring, "form": form, "since": since,
+        "found": found_first, "found_count": found.count() if len(found_first) == FOUND_SHOWN else len(found_first),
     })
 
 
