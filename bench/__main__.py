@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec", "bench.bench_sync",
-              "bench.bench_registration", "bench.bench_roster", "bench.bench_replan", "bench.bench_report"]
+              "bench.bench_registration", "bench.bench_roster", "bench.bench_replan", "bench.bench_report",
+              "bench.bench_fieldwork"]
 
 
 def main() -> int:

@@ -58,6 +58,7 @@ class DashboardFigures(Schema):
     refusals_today: Optional[int] = _figure("Refusals today")
     open_fever_alerts: Optional[int] = _figure("Open fever alerts")
     open_incidents: Optional[int] = _figure("Open incidents")
+    canvassing_coverage: Optional[int] = _figure("Doors covered by the current canvassing campaigns, %")
 
 
 class DashboardTrend(Schema):
@@ -68,6 +69,7 @@ class DashboardTrend(Schema):
     in_quarantine: list[int] = Field(description="In home quarantine at the end of each day")
     fever_alerts: list[int]
     incidents: list[int] = Field(description="Incidents reported each day")
+    doors_covered: list[int] = Field(description="Doors first covered each day by the current canvassing campaigns")
 
 
 class HourlySeries(Schema):
@@ -152,7 +154,8 @@ class CommunityDayOut(Schema):
     state: str = Field(description="submitted, draft, not_yet (before the deadline) or missing (after it)")
     submitted: bool
     fill: dict[str, Optional[int]] = Field(description="The fill-ins of the submitted report; null: not filed")
-    figures: dict[str, dict[str, int]] = Field(description="As submitted; else the day's snapshot or live draft")
+    figures: dict[str, dict[str, Optional[int]]] = Field(
+        description="As submitted; else the day's snapshot or live draft; null: a figure nobody could know")
 
 
 class DayOut(Schema):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from fangxian.access import selectors as access
 from fangxian.core.scope import Scope
+from fangxian.fieldwork.report_sections import dashboard_coverage
 from fangxian.incidents import selectors as incidents
 from fangxian.registry.models import Community, Person
 from fangxian.returnees import selectors as returnees
@@ -52,6 +53,7 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
     incidents_reported = incidents.reported_per_day(ids, start, end)
     open_alerts = access.open_fever_alerts(ids)
     open_incidents = incidents.open_incidents(ids)
+    coverage, doors_covered = dashboard_coverage(ids, days)  # canvassing: None without a campaign
 
     end_days = [today + dt.timedelta(days=i) for i in range(END_DATE_DAYS)]
     ends_by_day = returnees.quarantine_ends_before(ids, today + dt.timedelta(days=END_DATE_DAYS))
@@ -80,6 +82,7 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
             "refusals_today": trend_refusals[-1],
             "open_fever_alerts": open_alerts.count(),
             "open_incidents": open_incidents.count(),
+            "canvassing_coverage": coverage,
         },
         "trend": {
             "days": [day.strftime("%m-%d") for day in days],
@@ -89,6 +92,7 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
             "in_quarantine": returnees.quarantine_levels(ids, days),
             "fever_alerts": _series(alerts_raised, days),
             "incidents": _series(incidents_reported, days),
+            "doors_covered": doors_covered,
         },
         "hourly": access.community_passages_per_hour(ids, today),
         "quarantine_ends": {

@@ -26,6 +26,7 @@ FIGURES = (
     ("refusals_today", gettext_lazy("Refusals today")),
     ("open_fever_alerts", gettext_lazy("Open fever alerts")),
     ("open_incidents", gettext_lazy("Open incidents")),
+    ("canvassing_coverage", gettext_lazy("Canvassing coverage (%)")),
 )
 
 
@@ -41,7 +42,8 @@ def dashboard_page(request, scope):
         "labels": {
             "passages": _("Passages"), "refusals": _("Refusals"), "returnees": _("Returnees"),
             "in_quarantine": _("In quarantine"), "fever_alerts": _("Fever alerts"),
-            "incidents": _("Incidents reported"), "quarantine_ends": _("Quarantines ending"),
+            "incidents": _("Incidents reported"), "doors_covered": _("Doors covered"),
+            "quarantine_ends": _("Quarantines ending"),
             "overdue": _("overdue"), "assigned": _("assigned"), "unassigned": _("not assigned"),
             "no_alerts": _("No open fever alerts."), "no_incidents": _("No open incidents."),
             "no_passages": _("No passages yet today."),

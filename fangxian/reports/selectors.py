@@ -20,13 +20,20 @@ from fangxian.registry.models import Community, ResidentialGroup
 from .models import DEFAULT_DEADLINE, ZERO_FIELDS, DailyReport, ReportDeadline, ReportReminder
 from .totals import Total, sum_known
 
-# {section key: {figure key: int}}
-Figures = dict[str, dict[str, int]]
+# {section key: {figure key: int, or None where nobody could know it}}
+Figures = dict[str, dict[str, int | None]]
 
 
 def reads_reports(scope: Scope) -> bool:
     """Officers, community admins and superusers read community reports."""
     return scope.reads_communities
+
+
+def _figure(values: dict, key: str) -> int | None:
+    """A computed figure: a count, or None where the section says nobody could know it (shown
+    "—", and named as not filed in totals); a figure the section left out counts 0."""
+    value = values.get(key, 0)
+    return None if value is None else int(value)
 
 
 def draft(community_ids: list[int], day: dt.date) -> dict[int, Figures]:
@@ -39,7 +46,7 @@ def draft(community_ids: list[int], day: dt.date) -> dict[int, Figures]:
         counts = section.compute(ids, day)
         for pk in ids:
             values = counts.get(pk, {})
-            drafted[pk][section.key] = {f.key: int(values.get(f.key, 0)) for f in section.figures}
+            drafted[pk][section.key] = {f.key: _figure(values, f.key) for f in section.figures}
     return drafted
 
 
@@ -56,7 +63,7 @@ def draft_units(kind: str, community_ids: list[int], unit_ids: list[int], day: d
         counts = compute(list(community_ids), day)
         for pk in unit_ids:
             values = counts.get(pk, {})
-            drafted[pk][section.key] = {f.key: int(values.get(f.key, 0)) for f in section.figures}
+            drafted[pk][section.key] = {f.key: _figure(values, f.key) for f in section.figures}
     return drafted
 
 

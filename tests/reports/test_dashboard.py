@@ -128,6 +128,7 @@ def test_it_counts_todays_figures_as_by_hand(wall):
         "refusals_today": len([s for s in scans if s.kind == "refusal"]),
         "open_fever_alerts": len([a for a in FeverAlert.objects.filter(community=community) if a.closed_at is None]),
         "open_incidents": len([i for i in Incident.objects.filter(community=community) if i.closed_at is None]),
+        "canvassing_coverage": None,  # no canvassing campaign: unknown, not 0 %
     }
     # And the same, written out: what the factories made.
     assert data["figures"]["passages_today"] == 6 and data["figures"]["refusals_today"] == 1
@@ -185,9 +186,9 @@ def test_it_answers_json_of_a_fixed_shape(client, wall):
                          "label", "community", "updated_at"}
     assert data["community"] == wall.community.pk and data["label"] == wall.community.name
     assert set(data["trend"]) == {"days", "passages", "refusals", "returnees", "in_quarantine", "fever_alerts",
-                                  "incidents"}
+                                  "incidents", "doors_covered"}
     assert all(len(values) == TREND_DAYS for values in data["trend"].values())
-    assert all(isinstance(v, int) for v in data["figures"].values())
+    assert all(isinstance(v, int) for k, v in data["figures"].items() if k != "canvassing_coverage")
     assert set(data["hourly"]) == {"hours", "series"} and len(data["hourly"]["hours"]) == 24
     assert set(data["incidents"][0]) == {"id", "title", "location", "urgency", "urgency_label", "status_label",
                                          "reported_at"}
@@ -220,7 +221,8 @@ def test_it_gives_officers_the_subdistrict_totals_or_one_community(client, wall)
     assert both["community"] is None
     mine = dashboard([wall.community.pk], TODAY)["figures"]
     theirs = dashboard([wall.other.pk], TODAY)["figures"]
-    assert both["figures"] == {key: mine[key] + theirs[key] for key in mine}
+    summed = {key: mine[key] + theirs[key] for key in mine if key != "canvassing_coverage"}
+    assert both["figures"] == {**summed, "canvassing_coverage": None}
     assert theirs["open_incidents"] == 1 and theirs["passages_today"] == 2
     one = client.get(url, {"community": wall.other.pk}).json()
     assert one["figures"] == theirs and one["label"] == wall.other.name

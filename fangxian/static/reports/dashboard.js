@@ -51,12 +51,19 @@
       xAxis: axis(t.days, font),
       series: [line(labels.passages, t.passages, true), line(labels.refusals, t.refusals, false)]
     }), true);
-    chart("chart-trend").setOption(base({
-      color: ["#3ddc84", "#ffc247", "#ff5a4e", "#c792ea"],
+    var trend = base({
+      color: ["#3ddc84", "#ffc247", "#ff5a4e", "#c792ea", "#4dd0e1"],
       xAxis: axis(t.days, font),
       series: [line(labels.returnees, t.returnees), line(labels.in_quarantine, t.in_quarantine),
                line(labels.fever_alerts, t.fever_alerts), line(labels.incidents, t.incidents)]
-    }), true);
+    });
+    // Doors covered run in the hundreds a day: on their own axis (right) they do not flatten the others.
+    var doors = line(labels.doors_covered, t.doors_covered || []);
+    doors.type = "bar"; doors.yAxisIndex = 1; doors.itemStyle = {opacity: 0.45};
+    trend.series.push(doors);
+    trend.yAxis = [trend.yAxis, {type: "value", minInterval: 1, axisLabel: {color: "#a9b6c8", fontSize: font},
+                                 splitLine: {show: false}}];
+    chart("chart-trend").setOption(trend, true);
     var hourly = data.hourly;
     var hourlyOption = base({
       xAxis: axis(hourly.hours.map(function (h) { return h + ""; }), font),
