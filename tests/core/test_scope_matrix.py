@@ -49,7 +49,8 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # (each optional) and `equip(cast)`, which adds their objects to the cast. They are merged below.
 APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
     "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix",
-    "access.matrix13", "returnees.matrix13", "registry.matrix13")]
+    "access.matrix13", "returnees.matrix13", "registry.matrix13", "registry.matrix_pending",
+    "fieldwork.matrix_campaigns", "fieldwork.matrix_coverage", "fieldwork.matrix_walk", "fieldwork.matrix_care")]
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {
@@ -208,7 +209,10 @@ def _url(name: str, cast, pk_of) -> str:
         return reverse("admin:index")
     if name == "api:*":
         return "/api/v1/openapi.json"
-    return reverse(name, args=[pk_of(cast)] if pk_of else [])
+    if not pk_of:
+        return reverse(name)
+    args = pk_of(cast)  # one pk, or a tuple of them for a URL with several (a campaign's building)
+    return reverse(name, args=list(args) if isinstance(args, tuple) else [args])
 
 
 @pytest.mark.parametrize("role", ROLES)
