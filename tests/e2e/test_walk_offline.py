@@ -1,5 +1,6 @@
-"""The walk on a phone without network: two doors knocked offline, a reload offline, the queue
-sent once the network is back, and sent again without a second row; the newcomer found at the
+"""The walk on a phone with the network cut halfway: a door knocked and sent online, two knocked
+offline, a reload offline, the queue sent once the network is back, and sent again without a
+second row; the newcomer found at the
 door waits, masked, on the grid worker's list of people to register."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def field(transactional_db, two_grids):
     cast.dwelling_b.room = "301"
     cast.dwelling_b.save(update_fields=["room"])
     cast.second_b = DwellingFactory(building=cast.building_b, room="502")
+    cast.first_b = DwellingFactory(building=cast.building_b, room="101")
     return cast
 
 
@@ -60,6 +62,15 @@ def test_it_walks_offline_survives_a_reload_and_sends_each_knock_once(browser, l
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         shot(page, "walk-phone-ready")
 
+        # Online, the first door's refusal is sent at once.
+        door(page, field.first_b).locator("[data-outcome='refused']").click()
+        page.wait_for_selector(f"#door-{field.first_b.pk}[data-unsent='0'][data-state='refused']", timeout=30000)
+        page.wait_for_selector("#queue[data-count='0'][data-last-sent]:not([data-last-sent=''])")
+        assert Knock.objects.count() == 1
+        assert page.inner_text("#queue") == zh("Queued %(n)s, last sent %(time)s", n=0,
+                                               time=page.get_attribute("#queue", "data-last-sent"))
+
+        # The network is cut halfway down the stairs.
         context.set_offline(True)
         page.wait_for_selector("#net[data-state='offline']")
 
@@ -80,8 +91,9 @@ def test_it_walks_offline_survives_a_reload_and_sends_each_knock_once(browser, l
         door(page, field.second_b).locator("[data-outcome='nobody_home']").click()
         page.wait_for_selector(f"#door-{field.second_b.pk}[data-unsent='1'][data-state='revisit']")
         page.wait_for_selector("#queue[data-count='2']")
-        assert page.inner_text("#queue") == zh("Queued %(n)s, nothing sent yet", n=2)
-        assert Knock.objects.count() == 0, "nothing reached the server while offline"
+        sent_online = page.get_attribute("#queue", "data-last-sent")
+        assert page.inner_text("#queue") == zh("Queued %(n)s, last sent %(time)s", n=2, time=sent_online)
+        assert Knock.objects.count() == 1, "nothing more reached the server while offline"
         shot(page, "walk-phone-offline-queued")
         assert page.is_hidden("#reminder")
         # Eleven minutes on without network: a banner says what waits, and since when.
@@ -114,7 +126,7 @@ def test_it_walks_offline_survives_a_reload_and_sends_each_knock_once(browser, l
         last_sent = page.get_attribute("#queue", "data-last-sent")
         assert last_sent and page.inner_text("#queue") == zh("Queued %(n)s, last sent %(time)s", n=0, time=last_sent)
         page.wait_for_selector(f"#door-{field.dwelling_b.pk}[data-unsent='0'][data-state='covered']")
-        assert Knock.objects.count() == 2
+        assert Knock.objects.count() == 3
 
         # The same queue sent again (a phone that missed the answer): acknowledged, never stored twice.
         acks = page.evaluate("""async (events) => {
@@ -129,8 +141,8 @@ def test_it_walks_offline_survives_a_reload_and_sends_each_knock_once(browser, l
     finally:
         close_when_idle(context)
 
-    assert Knock.objects.count() == 2
-    assert sorted(Knock.objects.values_list("outcome", flat=True)) == ["nobody_home", "visited"]
+    assert Knock.objects.count() == 3
+    assert sorted(Knock.objects.values_list("outcome", flat=True)) == ["nobody_home", "refused", "visited"]
     visited = Knock.objects.get(outcome="visited")
     assert visited.answers["people_home"] == 3 and visited.recorded_by == field.users["bob"]
     assert PendingPerson.objects.filter(name="张新来", dwelling=field.dwelling_b).count() == 1
