@@ -157,7 +157,8 @@ def _walk(rng: random.Random, campaign: Campaign, teams, reach: float, days: int
                               answers=_answers(rng, outcome, residents.get(dwelling_id, 0), dwelling_id in back))
                 if outcome == Knock.Outcome.VISITED:
                     visited += 1
-                    if newcomers and visited % every == 0:
+                    # The first on the first team's walk (grid 1's: `grid1` finds it waiting), then spread.
+                    if newcomers and (visited == 5 or visited % every == 0):
                         name, note = newcomers.pop(0)
                         # Only the newcomer acts: the rest of these answers raise nothing.
                         knock.answers.update(back_from_outside=False, symptoms=False)
