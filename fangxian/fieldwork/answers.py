@@ -10,8 +10,9 @@ alerts also carry the knock's event id as `source_ref`.
    resident of that door the walker named (`back_people`). The returnees' Registration needs
    an ID number, a mobile, a place and a day; for a named resident the register has the
    first two, the answer "back from where" gives the place, and the day of the knock is the
-   latest the arrival can be. It is marked `consent_version = "canvassing"`: the returnee did
-   not fill the form or agree to its notice, a walker recorded it, and the reviewer sees so.
+   latest the arrival can be. It is marked recorded at the door (`recorded_at_door`): the
+   returnee did not fill the form or agree to its notice, a walker recorded it, and the
+   reviewer sees so.
    When nobody is named there is no ID number to register with, so the door becomes an
    incident "someone back from outside must register" for the grid worker to follow up; no
    half-filled registration is made.
