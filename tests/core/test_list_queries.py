@@ -12,6 +12,7 @@ from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.registry.models import Entrance
 from tests.access.conftest import make_checkpoint, scan_event
+from tests.conftest import FROZEN_AT
 from tests.factories import BuildingFactory, DwellingFactory, GridFactory, PersonFactory
 
 # Rosters, passes, quarantines and reports are dated from today: a fixed moment, whatever the
@@ -83,18 +84,16 @@ def grow_returnees(cast, building, i: int) -> None:
     """A risk area, a pending registration and a home quarantine with a fever check-in."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from fangxian.returnees import services as returnee_services
     from tests.returnees.conftest import register, root_scope
 
     carol = cast.users["carol"]
     returnee_services.area_set(scope=root_scope(cast), user=cast.users["root"], subdistrict=cast.community.subdistrict,
                                data={"province": f"省{i}", "level": "high", "measure": "home_quarantine",
-                                     "quarantine_days": 14, "effective_from": timezone.localdate()})
+                                     "quarantine_days": 14, "effective_from": FROZEN_AT.date()})
     register(cast.community, DwellingFactory(building=building))
     quarantined = register(cast.community, DwellingFactory(building=building),
-                           arrival_date=timezone.localdate() - dt.timedelta(days=1))
+                           arrival_date=FROZEN_AT.date() - dt.timedelta(days=1))
     quarantined = returnee_services.registration_review(scope=root_scope(cast), user=carol, registration=quarantined,
                                                         decision="home_quarantine", reason="增长", days=14)
     returnee_services.checkin_record(quarantine=quarantined.quarantines.get(), temperature="38.0", symptoms=False)

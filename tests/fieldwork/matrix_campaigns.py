@@ -10,9 +10,10 @@ carol's campaign, team and section are not hers.
 
 from __future__ import annotations
 
-from django.utils import timezone
+import datetime as dt
 
 from fangxian.fieldwork.models import Campaign, Knock, Section, SectionBuilding, Team
+from tests.conftest import FROZEN_AT
 from tests.fieldwork.cast import fieldwork_cast
 from tests.roles import ADMIN_OF_CAROL, ADMIN_ONLY, DENY, LOGIN, OK, row
 
@@ -62,7 +63,7 @@ def grow(cast, building, i: int) -> None:
     dwelling = building.dwellings.first()
     if dwelling is not None:
         Knock.objects.create(campaign=campaign, dwelling=dwelling, outcome=Knock.Outcome.VISITED,
-                             occurred_at=timezone.now())
+                             occurred_at=FROZEN_AT - dt.timedelta(hours=1))
     team = Team.objects.create(community=cast.community, name=f"小队{building.pk}")
     team.members.add(cast.users["bob"], cast.users["frank"])
     section = Section.objects.create(community=cast.community, name=f"片区{building.pk}", team=team)

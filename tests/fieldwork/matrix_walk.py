@@ -6,11 +6,11 @@ the subdistrict, so both open it; alice walks section A only (404), erin and gin
 canvassing page, olga belongs to another community.
 """
 
+import datetime as dt
 import uuid
 
-from django.utils import timezone
-
 from fangxian.fieldwork.models import SectionBuilding
+from tests.conftest import FROZEN_AT
 from tests.fieldwork.cast import fieldwork_cast
 from tests.roles import DENY, LOGIN, OK, PUBLIC, row
 
@@ -33,7 +33,7 @@ POST_DATA: dict = {}
 def _knock(cast) -> dict:
     return {"device_id": "matrix", "events": [{
         "event_id": str(uuid.uuid4()), "campaign": cast.campaign.pk, "dwelling": cast.dwelling_b.pk,
-        "outcome": "nobody_home", "occurred_at": timezone.localtime().isoformat(), "answers": {}}]}
+        "outcome": "nobody_home", "occurred_at": (FROZEN_AT - dt.timedelta(minutes=5)).isoformat(), "answers": {}}]}
 
 
 API: dict = {

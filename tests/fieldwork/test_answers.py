@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from fangxian.access.models import FeverAlert
 from fangxian.core.scope import Scope
@@ -18,6 +18,7 @@ from fangxian.incidents.models import Incident
 from fangxian.registry import pending
 from fangxian.registry.models import PendingPerson
 from fangxian.returnees.models import Registration
+from tests.conftest import FROZEN_AT
 from tests.fieldwork.cast import fieldwork_cast
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -32,7 +33,7 @@ def cast(two_grids):
 
 def knock(cast, *, outcome="visited", event_id=None, **answers_):
     return {"event_id": str(event_id or uuid.uuid4()), "campaign": cast.campaign.pk, "dwelling": cast.dwelling_b.pk,
-            "outcome": outcome, "occurred_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(),
+            "outcome": outcome, "occurred_at": (FROZEN_AT - dt.timedelta(minutes=5)).isoformat(),
             "answers": {**VISIT, **answers_} if outcome == "visited" else answers_}
 
 
@@ -97,7 +98,7 @@ def test_a_named_returnee_waits_for_review_once(cast):
         cast.person_b, cast.dwelling_b, Registration.Status.PENDING)
     assert (registration.from_province, registration.from_city) == ("湖北省", "武汉市")
     assert registration.recorded_at_door
-    assert registration.arrival_date == timezone.localdate()
+    assert registration.arrival_date == FROZEN_AT.date()
 
 
 def test_a_returnee_nobody_named_becomes_an_incident_not_a_half_registration(cast):

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from fangxian.core.scope import Scope
 from fangxian.fieldwork.home import fieldwork_tile
@@ -33,7 +32,7 @@ def tile(user):
 
 def knock(cast, dwelling, outcome):
     Knock.objects.create(campaign=cast.campaign, dwelling=dwelling, outcome=outcome,
-                         occurred_at=timezone.now() - dt.timedelta(hours=1))
+                         occurred_at=FROZEN_AT - dt.timedelta(hours=1))
 
 
 def test_a_team_member_sees_the_doors_of_their_sections(cast, client):
