@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "fangxian.duty",
     "fangxian.reports",
     "fangxian.incidents",
+    "fangxian.delivery",
     "fangxian.fieldwork",
     "fangxian.portal",
 ]

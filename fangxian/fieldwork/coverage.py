@@ -152,8 +152,3 @@ def open_gaps(campaign: Campaign) -> QuerySet[Dwelling]:
     return (selectors.door_rows(campaign, selectors.campaign_dwellings(campaign).exclude(pk__in=reasons))
             .filter(n_covering=0).select_related("building__estate", "building__grid")
             .order_by("building__estate__name", "building__name", "room"))
-
-
-def floor_of(room: str) -> str:
-    """The floor of a room numbered like 1203 (floor 12) or 301 (floor 3); else ''."""
-    return room[:-2] if room.isdigit() and len(room) >= 3 else ""

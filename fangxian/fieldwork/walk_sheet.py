@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from fangxian.core.pdf import chinese_font, printable
 from fangxian.core.personal import mask_name
 from fangxian.registry.models import Building, Person
+from fangxian.registry.rooms import floor_of
 
 from . import coverage, selectors
 from .models import Campaign
@@ -60,7 +61,7 @@ def walk_sheet_pdf(campaign: Campaign, building: Building) -> bytes:
         _("Floor"), _("Room"), _("Residents"), _("So far"), *box_labels(), _("Notes"))]]
     for door in doors:
         rows.append([
-            Paragraph(coverage.floor_of(door.room), cell), Paragraph(printable(door.room), cell),
+            Paragraph(str(floor_of(door.room) or ""), cell), Paragraph(printable(door.room), cell),
             Paragraph(printable("、".join(residents.get(door.pk, [])) or "—"), cell),
             Paragraph(str(coverage.STATE_LABELS[selectors.state_of(door)]), cell),
             "", "", "", "", "", "",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from fangxian.fieldwork.models import Campaign, Knock, SectionBuilding
-from fangxian.fieldwork.walk import door_order, floor_of
+from fangxian.registry.rooms import door_order, floor_of
 from tests.api import Caller
 from tests.conftest import FROZEN_AT
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory

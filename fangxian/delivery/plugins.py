@@ -1,0 +1,5 @@
+"""What delivery adds to the shell (see core.plugins)."""
+
+from fangxian.core import plugins
+
+plugins.urls("delivery/", "fangxian.delivery.urls")

@@ -1,0 +1,3 @@
+"""(filled by its part of issue 15)"""
+
+urlpatterns: list = []
