@@ -50,7 +50,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
     "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix",
     "access.matrix13", "returnees.matrix13", "registry.matrix13", "registry.matrix_pending",
-    "fieldwork.matrix_campaigns", "fieldwork.matrix_coverage", "fieldwork.matrix_walk", "fieldwork.matrix_care")]
+    "fieldwork.matrix_campaigns", "fieldwork.matrix_coverage", "fieldwork.matrix_walk", "fieldwork.matrix_care",
+    "delivery.matrix_tasks", "delivery.matrix_households", "delivery.matrix_run", "delivery.matrix_ledger",
+    "delivery.matrix_rules")]
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {
