@@ -18,17 +18,20 @@ alerts also carry the knock's event id as `source_ref`.
    half-filled registration is made.
 3. Symptoms, or a temperature at or above the community's fever threshold → a fever alert at
    the door, told to the duty officers like the gate's.
-4. A need (food, medicine, other help) → a low-urgency incident reported by the walker (the
-   delivery requests are another practice).
+4. A need of food or medicine → a delivery request for the door (shopping, medicine; the
+   household's note as what to bring), made in the system's name and stored once per knock
+   and need; other help → a low-urgency incident reported by the walker.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from fangxian.access.alerts import fever_alerts_raise
@@ -37,6 +40,8 @@ from fangxian.access.rules import fever_threshold
 from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
+from fangxian.delivery import services as delivery_services
+from fangxian.delivery.models import Task
 from fangxian.incidents import selectors as incident_selectors
 from fangxian.incidents.models import Incident
 from fangxian.incidents.services import incident_report
@@ -190,21 +195,28 @@ def _fevers(knocks: list[Knock], residents: dict[int, Person], made: dict) -> No
 
 # -- 4. needs ---------------------------------------------------------------------------------
 
+# The requests a need at the door becomes: (answer, kind of request, what to bring when the
+# household left no note).
+NEED_REQUESTS = (("need_food", Task.Kind.SHOPPING, _lazy("Food or daily goods (asked at the door)")),
+                 ("need_medicine", Task.Kind.MEDICINE, _lazy("Medicine (asked at the door)")))
+
+
 def _needs(knocks: list[Knock], user, made: dict) -> None:
+    system = Scope.everything(getattr(user, "pk", None))
     for knock in knocks:
-        needs = [str(label) for key, label in _need_labels() if knock.answers.get(key)]
-        if not needs:
-            continue
-        title = _("Canvassing found needs: %(needs)s") % {"needs": pgettext("list separator", ", ").join(needs)}
-        incident = _report(knock, user, title=title, urgency=Incident.Urgency.LOW)
-        made[knock.pk].append(f"incident:{incident.pk}")
-
-
-def _need_labels() -> list[tuple[str, str]]:
-    # Read at call time, in the language of the request that synced.
-    return [("need_food", pgettext("canvassing need", "food")),
-            ("need_medicine", pgettext("canvassing need", "medicine")),
-            ("need_help", pgettext("canvassing need", "other help"))]
+        note = str(knock.answers.get("note") or "")
+        for key, kind, fallback in NEED_REQUESTS:
+            if not knock.answers.get(key):
+                continue
+            # Derived from the knock and the need: however often the knock is acted on, one request.
+            task = delivery_services.request_make(
+                dwelling=knock.dwelling, kind=kind, items=note or str(fallback), user=user, scope=system,
+                source=Task.Source.CANVASSING, event_id=uuid.uuid5(uuid.UUID(str(knock.event_id)), key))
+            made[knock.pk].append(f"delivery:{task.pk}")
+        if knock.answers.get("need_help"):
+            title = _("Canvassing found needs: %(needs)s") % {"needs": pgettext("canvassing need", "other help")}
+            incident = _report(knock, user, title=title, urgency=Incident.Urgency.LOW)
+            made[knock.pk].append(f"incident:{incident.pk}")
 
 
 def _report(knock: Knock, user, *, title: str, urgency: str) -> Incident:

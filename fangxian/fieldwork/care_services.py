@@ -16,6 +16,8 @@ from fangxian.accounts.selectors import members_of
 from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
+from fangxian.delivery import services as delivery_services
+from fangxian.delivery.models import Task
 from fangxian.incidents import services as incident_services
 from fangxian.incidents.models import Incident
 from fangxian.registry.models import Community, Person
@@ -34,7 +36,9 @@ def care_visit_record(*, scope: Scope, user, person: Person, visited_on: dt.date
                       needs: str = "", help_given: str = "", next_step: str = CareVisit.NextStep.NONE,
                       next_visit_on: dt.date | None = None) -> CareVisit:
     """A visit to a person under care. Next step "incident" reports an incident at the person's
-    building (its title is the needs); "sooner" needs the day of the next visit."""
+    building (its title is the needs); "deliver" asks the delivery team to bring the needs to
+    the person's door (in the system's name: the visitor may be a volunteer who enters no
+    requests); "sooner" needs the day of the next visit."""
     if not care.may_record_visit(scope, person):
         raise PermissionDenied
     today = timezone.localdate()
@@ -57,6 +61,10 @@ def care_visit_record(*, scope: Scope, user, person: Person, visited_on: dt.date
         next_visit_on = None
     if next_step == CareVisit.NextStep.INCIDENT and len(needs) < 2:
         errors["needs"] = [_("Say what is needed: it becomes the incident's title.")]
+    if next_step == CareVisit.NextStep.DELIVER and len(needs) < 2:
+        errors["needs"] = [_("Say what is needed: the delivery team brings it.")]
+    if next_step == CareVisit.NextStep.DELIVER and not person.dwelling_id:
+        errors["next_step"] = [_("This person has no dwelling to deliver to.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -68,6 +76,11 @@ def care_visit_record(*, scope: Scope, user, person: Person, visited_on: dt.date
                 urgency=Incident.Urgency.HIGH, description=situation,
                 building=person.dwelling.building if person.dwelling_id else None)
             visit.incident_id = incident.pk
+        if next_step == CareVisit.NextStep.DELIVER:
+            task = delivery_services.request_make(
+                dwelling=person.dwelling, kind=Task.Kind.OTHER, items=needs, user=user,
+                scope=Scope.everything(getattr(user, "pk", None)), source=Task.Source.CARE_VISIT)
+            visit.delivery_task_id = task.pk
         visit.save()
     return visit
 

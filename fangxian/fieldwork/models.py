@@ -262,6 +262,7 @@ class CareVisit(models.Model):
     # "Visit sooner": the day of the next visit, earlier than the rule's.
     next_visit_on = models.DateField(_("next visit on"), null=True, blank=True)
     incident_id = models.PositiveBigIntegerField(null=True, blank=True)  # the incident it raised, if any
+    delivery_task_id = models.PositiveBigIntegerField(null=True, blank=True)  # the delivery it asked for, if any
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = PERSON_SCOPE

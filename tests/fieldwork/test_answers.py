@@ -11,6 +11,7 @@ from django.utils import translation
 
 from fangxian.access.models import FeverAlert
 from fangxian.core.scope import Scope
+from fangxian.delivery.models import Task
 from fangxian.fieldwork import answers
 from fangxian.fieldwork.models import Knock
 from fangxian.fieldwork.sync import knocks_sync
@@ -61,7 +62,7 @@ def test_the_same_event_sent_twice_sets_going_once(cast):
     # Even a direct second call for the stored knock makes nothing more.
     answers.act_on_knocks(Knock.objects.all(), user=cast.users["bob"])
     counts = (PendingPerson.objects.count(), FeverAlert.objects.filter(source_ref__startswith="knock:").count(),
-              Incident.objects.count(), Registration.objects.count())
+              Task.objects.count(), Registration.objects.count())
     assert counts == (1, 1, 1, 1)
 
 
@@ -113,18 +114,32 @@ def test_a_returnee_nobody_named_becomes_an_incident_not_a_half_registration(cas
     assert incident.building == cast.building_b and incident.reported_by == cast.users["bob"]
 
 
-def test_a_need_becomes_one_low_urgency_incident_reported_by_the_walker(cast):
+def test_food_and_medicine_needs_become_delivery_requests_for_the_door(cast):
+    """frank walks as a team member: the requests are made in the system's name, go to the
+    door's household and are made once however often the knock is acted on."""
+    event = knock(cast, need_food=True, need_medicine=True, note="要降压药和大米")
+    sync(cast, event, who="frank")
+    answers.act_on_knocks(Knock.objects.all(), user=cast.users["frank"])
+    tasks = Task.objects.order_by("kind")
+    assert [(t.kind, t.dwelling, t.items, t.source) for t in tasks] == [
+        ("medicine", cast.dwelling_b, "要降压药和大米", "canvassing"),
+        ("shopping", cast.dwelling_b, "要降压药和大米", "canvassing")]
+    assert Incident.objects.count() == 0
+
+
+def test_other_help_becomes_one_low_urgency_incident_reported_by_the_walker(cast):
     with translation.override("en"):
-        sync(cast, knock(cast, need_food=True, need_medicine=True), who="frank")
+        sync(cast, knock(cast, need_help=True), who="frank")
     incident = Incident.objects.get()
     assert (incident.urgency, incident.building, incident.reported_by) == ("low", cast.building_b,
                                                                            cast.users["frank"])
     assert incident.location == f"{cast.building_b} {cast.dwelling_b.room}"
-    assert incident.title == "Canvassing found needs: food, medicine"
+    assert incident.title == "Canvassing found needs: other help"
+    assert not Task.objects.exists()
 
 
 def test_a_door_nobody_answered_sets_nothing_going(cast):
     sync(cast, knock(cast, outcome="nobody_home", newcomers=[{"name": "李新来"}], symptoms=True, need_food=True))
     assert Knock.objects.count() == 1
     assert (PendingPerson.objects.count(), Incident.objects.count(), Registration.objects.count(),
-            FeverAlert.objects.filter(source_ref__startswith="knock:").count()) == (0, 0, 0, 0)
+            FeverAlert.objects.filter(source_ref__startswith="knock:").count(), Task.objects.count()) == (0, 0, 0, 0, 0)

@@ -12,6 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from fangxian.core.personal import mask_name
+from fangxian.delivery.models import Task
 from fangxian.fieldwork.models import CareAssignment, CareRule, CareVisit
 from fangxian.incidents.models import Incident
 from tests.factories import BuildingFactory, GridFactory
@@ -152,11 +153,23 @@ def test_an_incident_without_needs_is_refused(client, cast):
     assert not Incident.objects.exists() and CareVisit.objects.count() == 1
 
 
-def test_deliver_shows_delivery_needed(client, cast):
+def test_deliver_asks_the_delivery_team_and_shows_delivery_needed(client, cast):
     client.force_login(cast.users["frank"])
     client.post(visit_url(cast), {"visited_on": "2026-03-02", "situation": "行动不便", "needs": "买菜",
                                   "next_step": "deliver"})
+    visit = CareVisit.objects.latest("pk")
+    task = Task.objects.get(pk=visit.delivery_task_id)
+    assert (task.dwelling, task.items, task.source, task.status) == (cast.person_b.dwelling, "买菜", "care_visit",
+                                                                     "requested")
     assert zh("Delivery needed") in list_text(client, cast, "frank")
+
+
+def test_deliver_without_needs_is_refused(client, cast):
+    client.force_login(cast.users["carol"])
+    response = client.post(visit_url(cast), {"visited_on": "2026-03-02", "situation": "行动不便",
+                                             "next_step": "deliver"})
+    assert response.status_code == 400
+    assert not Task.objects.exists() and CareVisit.objects.count() == 1
 
 
 def add_rule(client, cast, **data):
