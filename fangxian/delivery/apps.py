@@ -6,3 +6,9 @@ class DeliveryConfig(AppConfig):
     name = "fangxian.delivery"
     label = "delivery"
     verbose_name = _("Home delivery")
+
+    def ready(self) -> None:
+        # A quarantine released or shortened cancels the household's meals no longer wanted.
+        from . import signals
+
+        signals.connect()

@@ -59,6 +59,10 @@ class DashboardFigures(Schema):
     open_fever_alerts: Optional[int] = _figure("Open fever alerts")
     open_incidents: Optional[int] = _figure("Open incidents")
     canvassing_coverage: Optional[int] = _figure("Doors covered by the current canvassing campaigns, %")
+    meals_delivered: Optional[int] = _figure("Home delivery: today's meals delivered")
+    meals_due: Optional[int] = _figure("Home delivery: today's meals due (cancelled ones left out)")
+    shopping_runs: Optional[int] = _figure("Home delivery: shopping and medicine runs delivered today")
+    failed_or_late: Optional[int] = _figure("Home delivery: tasks failed today or due today and late")
 
 
 class DashboardTrend(Schema):

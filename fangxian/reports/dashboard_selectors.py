@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from fangxian.access import selectors as access
 from fangxian.core.scope import Scope
+from fangxian.delivery.figures import dashboard_figures as delivery_figures
 from fangxian.fieldwork.report_sections import dashboard_coverage
 from fangxian.incidents import selectors as incidents
 from fangxian.registry.models import Community, Person
@@ -54,6 +55,7 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
     open_alerts = access.open_fever_alerts(ids)
     open_incidents = incidents.open_incidents(ids)
     coverage, doors_covered = dashboard_coverage(ids, days)  # canvassing: None without a campaign
+    delivery = delivery_figures(ids, today)  # home delivery today: None where nobody delivers
 
     end_days = [today + dt.timedelta(days=i) for i in range(END_DATE_DAYS)]
     ends_by_day = returnees.quarantine_ends_before(ids, today + dt.timedelta(days=END_DATE_DAYS))
@@ -83,6 +85,10 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
             "open_fever_alerts": open_alerts.count(),
             "open_incidents": open_incidents.count(),
             "canvassing_coverage": coverage,
+            "meals_delivered": delivery["meals_delivered"],
+            "meals_due": delivery["meals_due"],
+            "shopping_runs": delivery["shopping_runs"],
+            "failed_or_late": delivery["failed_or_late"],
         },
         "trend": {
             "days": [day.strftime("%m-%d") for day in days],

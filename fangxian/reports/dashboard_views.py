@@ -27,6 +27,10 @@ FIGURES = (
     ("open_fever_alerts", gettext_lazy("Open fever alerts")),
     ("open_incidents", gettext_lazy("Open incidents")),
     ("canvassing_coverage", gettext_lazy("Canvassing coverage (%)")),
+    ("meals_delivered", gettext_lazy("Meals delivered today")),
+    ("meals_due", gettext_lazy("Meals due today")),
+    ("shopping_runs", gettext_lazy("Shopping runs today")),
+    ("failed_or_late", gettext_lazy("Deliveries failed or late")),
 )
 
 

@@ -35,7 +35,7 @@ def delivery_cast(cast):
     now = timezone.now()
     cast.lunch_b = Task.objects.create(
         dwelling=cast.household_b, kind=Task.Kind.MEAL, meal="lunch", day=timezone.localdate(),
-        due_by=now.replace(hour=12, minute=0, second=0, microsecond=0), people=2, dietary="清真",
+        due_by=timezone.localtime(now).replace(hour=12, minute=0, second=0, microsecond=0), people=2, dietary="清真",
         status=Task.Status.ASSIGNED, courier=frank, source=Task.Source.GENERATED, created_at=now, assigned_at=now)
     bob_scope = Scope.for_user(bob)
     cast.shopping_b = services.request_make(dwelling=cast.household_b, kind=Task.Kind.SHOPPING,

@@ -24,6 +24,8 @@ from tests.returnees.conftest import register
 pytestmark = pytest.mark.clock_sensitive
 
 TODAY = dt.date(2026, 3, 2)
+# Figures nobody may know (None): canvassing without a campaign, delivery where nobody delivers.
+MAY_BE_UNKNOWN = {"canvassing_coverage", "meals_delivered", "meals_due", "shopping_runs", "failed_or_late"}
 
 
 def at(day_offset: int, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -129,6 +131,8 @@ def test_it_counts_todays_figures_as_by_hand(wall):
         "open_fever_alerts": len([a for a in FeverAlert.objects.filter(community=community) if a.closed_at is None]),
         "open_incidents": len([i for i in Incident.objects.filter(community=community) if i.closed_at is None]),
         "canvassing_coverage": None,  # no canvassing campaign: unknown, not 0 %
+        # Households in home quarantine are owed their meals: delivery is known, and nothing was delivered.
+        "meals_delivered": 0, "meals_due": 0, "shopping_runs": 0, "failed_or_late": 0,
     }
     # And the same, written out: what the factories made.
     assert data["figures"]["passages_today"] == 6 and data["figures"]["refusals_today"] == 1
@@ -188,7 +192,7 @@ def test_it_answers_json_of_a_fixed_shape(client, wall):
     assert set(data["trend"]) == {"days", "passages", "refusals", "returnees", "in_quarantine", "fever_alerts",
                                   "incidents", "doors_covered"}
     assert all(len(values) == TREND_DAYS for values in data["trend"].values())
-    assert all(isinstance(v, int) for k, v in data["figures"].items() if k != "canvassing_coverage")
+    assert all(isinstance(v, int) for k, v in data["figures"].items() if k not in MAY_BE_UNKNOWN)
     assert set(data["hourly"]) == {"hours", "series"} and len(data["hourly"]["hours"]) == 24
     assert set(data["incidents"][0]) == {"id", "title", "location", "urgency", "urgency_label", "status_label",
                                          "reported_at"}
@@ -221,8 +225,10 @@ def test_it_gives_officers_the_subdistrict_totals_or_one_community(client, wall)
     assert both["community"] is None
     mine = dashboard([wall.community.pk], TODAY)["figures"]
     theirs = dashboard([wall.other.pk], TODAY)["figures"]
-    summed = {key: mine[key] + theirs[key] for key in mine if key != "canvassing_coverage"}
-    assert both["figures"] == {**summed, "canvassing_coverage": None}
+    summed = {key: mine[key] + theirs[key] for key in mine if key not in MAY_BE_UNKNOWN}
+    known = {key: None if mine[key] is None and theirs[key] is None else (mine[key] or 0) + (theirs[key] or 0)
+             for key in MAY_BE_UNKNOWN if key != "canvassing_coverage"}
+    assert both["figures"] == {**summed, **known, "canvassing_coverage": None}
     assert theirs["open_incidents"] == 1 and theirs["passages_today"] == 2
     one = client.get(url, {"community": wall.other.pk}).json()
     assert one["figures"] == theirs and one["label"] == wall.other.name
