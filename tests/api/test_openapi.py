@@ -18,6 +18,7 @@ EXPECTED = {
     ("get", "/api/v1/reports/day"), ("post", "/api/v1/reports/communities/{id}/report"),
     ("post", "/api/v1/duty/attendance"),
     ("get", "/api/v1/fieldwork/campaigns/{id}/walk"), ("post", "/api/v1/fieldwork/sync"),
+    ("get", "/api/v1/delivery/tasks"), ("post", "/api/v1/delivery/tasks/{id}/steps"),
 }
 
 
