@@ -167,7 +167,9 @@ def test_it_drafts_yesterday_from_yesterdays_flows(busy):
 
 def test_it_runs_each_section_once_whatever_the_number_of_communities(busy, django_assert_max_num_queries):
     today = timezone.localdate()
-    with django_assert_max_num_queries(2 * len(sections())) as captured:
+    # A handful of queries per section (delivery's takes five), never one per community: the
+    # second draft, of two communities, must take no more than the first.
+    with django_assert_max_num_queries(3 * len(sections())) as captured:
         selectors.draft([busy.community.pk], today)
     few = len(captured)
     with django_assert_max_num_queries(few):
