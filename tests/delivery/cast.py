@@ -17,6 +17,7 @@ from django.utils import timezone
 from fangxian.core.scope import Scope
 from fangxian.delivery import ledger, services
 from fangxian.delivery.models import Assignment, Household, Task
+from tests.conftest import FROZEN_AT
 from tests.returnees.conftest import equip_returnees
 
 
@@ -32,9 +33,9 @@ def delivery_cast(cast):
     cast.dwelling_a = cast.person_a.dwelling
     Assignment.objects.create(building=cast.building_b, courier=frank, assigned_by=carol)
     cast.profile_b = Household.objects.create(dwelling=cast.household_b, dietary="清真", phone_shared=False)
-    now = timezone.now()
+    now = FROZEN_AT
     cast.lunch_b = Task.objects.create(
-        dwelling=cast.household_b, kind=Task.Kind.MEAL, meal="lunch", day=timezone.localdate(),
+        dwelling=cast.household_b, kind=Task.Kind.MEAL, meal="lunch", day=FROZEN_AT.date(),
         due_by=timezone.localtime(now).replace(hour=12, minute=0, second=0, microsecond=0), people=2, dietary="清真",
         status=Task.Status.ASSIGNED, courier=frank, source=Task.Source.GENERATED, created_at=now, assigned_at=now)
     bob_scope = Scope.for_user(bob)

@@ -11,12 +11,11 @@ public: the link is the key.
 
 from decimal import Decimal
 
-from django.utils import timezone
-
 from fangxian.core.scope import Scope
 from fangxian.delivery import ledger, services
 from fangxian.delivery.models import Household, Task
 from fangxian.returnees.models import Quarantine
+from tests.conftest import FROZEN_AT
 from tests.delivery.cast import delivery_cast
 from tests.factories import DwellingFactory, PersonFactory
 from tests.roles import DENY, LOGIN, OK, PUBLIC, row
@@ -63,7 +62,7 @@ def grow(cast, building, i: int) -> None:
     root = cast.users["root"]
     scope = Scope.for_user(root)
     person = PersonFactory(dwelling=DwellingFactory(building=building, room=f"H{i + 1}01"))
-    today = timezone.localdate()
+    today = FROZEN_AT.date()
     Quarantine.objects.create(person=person, dwelling=person.dwelling, reason="增长", starts_on=today,
                               planned_end=today.replace(day=14), status=Quarantine.Status.ACTIVE)
     Household.objects.create(dwelling=person.dwelling, dietary="素食" if i % 2 else "", phone_shared=bool(i % 2))

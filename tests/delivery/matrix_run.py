@@ -14,11 +14,10 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.utils import timezone
-
 from fangxian.core.scope import Scope
 from fangxian.delivery import ledger, services
 from fangxian.delivery.models import Assignment, Household, Task
+from tests.conftest import FROZEN_AT
 from tests.delivery.cast import delivery_cast
 from tests.factories import DwellingFactory, PersonFactory
 from tests.roles import ADMIN_OF_CAROL, DENY, LOGIN, OK, row
@@ -81,8 +80,8 @@ def grow(cast, building, i: int) -> None:
     equip(cast)
     frank = cast.users["frank"]
     Assignment.objects.get_or_create(building=building, defaults={"courier": frank})
-    now = timezone.now()
-    day = timezone.localdate()
+    now = FROZEN_AT
+    day = FROZEN_AT.date()
     dwelling = DwellingFactory(building=building, room=f"R{40 + i}0{i % 9 + 1}")
     PersonFactory(dwelling=dwelling)
     Household.objects.create(dwelling=dwelling, phone_shared=bool(i % 2), dietary="清真" if i % 2 else "")

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from fangxian.core.scope import Scope
 from fangxian.delivery import services
 from fangxian.delivery.models import Task
+from tests.conftest import FROZEN_AT
 from tests.delivery.cast import delivery_cast
 from tests.factories import DwellingFactory, PersonFactory
 from tests.returnees.conftest import PNG
@@ -75,9 +75,9 @@ def grow(cast, building, i: int) -> None:
     # A room no factory sequence and no other matrix's grow makes (they number rooms in digits).
     dwelling = DwellingFactory(building=building, room=f"T{i + 1}01")
     PersonFactory(dwelling=dwelling)
-    now = timezone.now()
+    now = FROZEN_AT
     lunch = Task.objects.create(
-        dwelling=dwelling, kind=Task.Kind.MEAL, meal="lunch", day=timezone.localdate(),
+        dwelling=dwelling, kind=Task.Kind.MEAL, meal="lunch", day=FROZEN_AT.date(),
         due_by=now + dt.timedelta(hours=2), people=1, status=Task.Status.ASSIGNED, courier=frank,
         source=Task.Source.GENERATED, created_at=now, assigned_at=now)
     if i % 2:

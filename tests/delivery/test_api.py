@@ -7,12 +7,12 @@ import re
 import uuid
 
 import pytest
-from django.utils import timezone
 
 from fangxian.accounts.models import Role
 from fangxian.core.personal import mask_name
 from fangxian.delivery.models import Household, Task, TaskEvent
 from fangxian.registry.rooms import door_order, floor_of
+from tests.conftest import FROZEN_AT
 from tests.delivery import matrix_run
 from tests.factories import make_user
 
@@ -39,8 +39,8 @@ def post(client, url, body):
 def test_frank_gets_his_tasks_in_stair_order_without_id_or_phone(client, cast):
     Household.objects.filter(dwelling=cast.household_b).update(phone_shared=True)
     henry = make_user("henry", Role.DELIVERY_VOLUNTEER, cast.community)
-    now = timezone.now()
-    other = Task.objects.create(dwelling=cast.dwelling_a, kind=Task.Kind.GARBAGE, day=timezone.localdate(),
+    now = FROZEN_AT
+    other = Task.objects.create(dwelling=cast.dwelling_a, kind=Task.Kind.GARBAGE, day=FROZEN_AT.date(),
                                 due_by=now, status=Task.Status.ASSIGNED, courier=henry, source=Task.Source.WORKER,
                                 created_at=now)
     client.force_login(cast.users["frank"])
