@@ -26,8 +26,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangxian.accounts.selectors import members_of
 from fangxian.core.models import AuditEvent
-from fangxian.core.scope import Scope
+from fangxian.core.scope import Role, Scope
 from fangxian.core.services import audit_object
 from fangxian.registry.models import Dwelling
 
@@ -112,6 +113,8 @@ def reimbursement_record(*, scope: Scope, user, community_id: int, courier, amou
     """The office (the admin recording it) paid a courier back what they advanced."""
     if not selectors.runs_delivery(scope, community_id):
         raise PermissionDenied
+    if courier is None or not members_of(community_id, roles=[Role.DELIVERY_VOLUNTEER]).filter(pk=courier.pk).exists():
+        raise ValidationError({"courier": _("Choose one of the community's couriers.")})
     if method not in LedgerEntry.Method.values:
         raise ValidationError({"method": _("Choose cash or transfer.")})
     amount = clean_money(amount, field="amount", required=True)
