@@ -4,7 +4,7 @@ Everyone who opens the office's delivery pages reads the rules: the community's 
 officers, its grid workers (alice and bob read the whole community's rules: a rule is not a
 grid's), olga her own community's; couriers (frank), checkpoint volunteers (erin) and group
 leaders (gina) are refused. Only the admins of carol's community add a rule, delete one that
-has not started (the matrix's `future_rule`, from April) and generate tomorrow's meals.
+has not started (the matrix's `future_meal_rule`, from April) and generate tomorrow's meals.
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ RULE_READERS = row(LOGIN, OK, OK, OK, OK, DENY, DENY, OK, OK, gina=DENY)
 PAGES: dict = {
     "delivery:rules": ("get", None, RULE_READERS),
     "delivery:rule_add": ("post", lambda c: c.community.pk, ADMIN_OF_CAROL),
-    "delivery:rule_delete": ("post", lambda c: c.future_rule.pk, ADMIN_OF_CAROL),
+    "delivery:rule_delete": ("post", lambda c: c.future_meal_rule.pk, ADMIN_OF_CAROL),
     "delivery:meals_generate": ("post", lambda c: c.community.pk, ADMIN_OF_CAROL),
 }
 POST_DATA: dict = {
@@ -35,13 +35,13 @@ def equip(cast) -> None:
     """The delivery cast, a rule of carol's community in force since February (lunch and
     dinner only) and one from April that has not started (it may be deleted)."""
     delivery_cast(cast)
-    if getattr(cast, "future_rule", None) is not None and getattr(cast, "meal_rule", None) is not None:
+    if getattr(cast, "future_meal_rule", None) is not None and getattr(cast, "meal_rule", None) is not None:
         return
     carol = cast.users["carol"]
     cast.meal_rule = DeliveryRule.objects.create(community=cast.community, effective_from=dt.date(2026, 2, 1),
                                                  lunch_by=dt.time(12, 0), dinner_by=dt.time(18, 0),
                                                  request_hours=24, set_by=carol)
-    cast.future_rule = DeliveryRule.objects.create(community=cast.community, effective_from=dt.date(2026, 4, 1),
+    cast.future_meal_rule = DeliveryRule.objects.create(community=cast.community, effective_from=dt.date(2026, 4, 1),
                                                    breakfast_by=dt.time(8, 0), lunch_by=dt.time(12, 0),
                                                    dinner_by=dt.time(18, 0), request_hours=24, set_by=carol)
 

@@ -70,10 +70,10 @@ def test_it_shows_the_rule_in_force_and_the_history(client, cast):
     assert zh("not served") in text  # no breakfast in the rule in force
     assert zh("not started") in text
     assert reverse("delivery:rule_add", args=[cast.community.pk]) not in text  # bob reads only
-    assert reverse("delivery:rule_delete", args=[cast.future_rule.pk]) not in text
+    assert reverse("delivery:rule_delete", args=[cast.future_meal_rule.pk]) not in text
     carol = page(client, cast, "carol")
     assert reverse("delivery:rule_add", args=[cast.community.pk]) in carol
-    assert reverse("delivery:rule_delete", args=[cast.future_rule.pk]) in carol
+    assert reverse("delivery:rule_delete", args=[cast.future_meal_rule.pk]) in carol
     assert reverse("delivery:rule_delete", args=[cast.meal_rule.pk]) not in carol  # in force: kept
     assert reverse("delivery:meals_generate", args=[cast.community.pk]) in carol
     assert 'data-confirm="' in carol and "<script>" not in carol and 'style="' not in carol
@@ -142,9 +142,9 @@ def test_only_a_rule_not_started_is_deleted(client, cast):
     response = client.post(reverse("delivery:rule_delete", args=[cast.meal_rule.pk]), follow=True)
     assert DeliveryRule.objects.filter(pk=cast.meal_rule.pk).exists()
     assert zh("This rule is already in force: add a new rule instead of deleting it.") in response.content.decode()
-    client.post(reverse("delivery:rule_delete", args=[cast.future_rule.pk]))
-    assert not DeliveryRule.objects.filter(pk=cast.future_rule.pk).exists()
-    assert AuditEvent.objects.filter(target_type="delivery.DeliveryRule", target_id=str(cast.future_rule.pk),
+    client.post(reverse("delivery:rule_delete", args=[cast.future_meal_rule.pk]))
+    assert not DeliveryRule.objects.filter(pk=cast.future_meal_rule.pk).exists()
+    assert AuditEvent.objects.filter(target_type="delivery.DeliveryRule", target_id=str(cast.future_meal_rule.pk),
                                      action=AuditEvent.Action.DELETE).exists()
 
 
@@ -157,9 +157,9 @@ def test_couriers_and_other_communities_are_refused(client, cast):
     client.force_login(cast.users["olga"])  # an admin, of another community
     assert client.post(reverse("delivery:rule_add", args=[cast.community.pk]),
                        {"effective_from": "2026-03-10", "request_hours": "24"}).status_code == 404
-    assert client.post(reverse("delivery:rule_delete", args=[cast.future_rule.pk])).status_code == 404
+    assert client.post(reverse("delivery:rule_delete", args=[cast.future_meal_rule.pk])).status_code == 404
     assert client.post(reverse("delivery:meals_generate", args=[cast.community.pk])).status_code == 404
-    assert DeliveryRule.objects.filter(pk=cast.future_rule.pk).exists()
+    assert DeliveryRule.objects.filter(pk=cast.future_meal_rule.pk).exists()
     assert not DeliveryRule.objects.filter(effective_from=dt.date(2026, 3, 10)).exists()
 
 
