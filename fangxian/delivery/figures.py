@@ -19,7 +19,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fangxian.core.reporting import day_bounds
-from fangxian.registry.models import Person
 from fangxian.returnees.models import Quarantine
 
 from .models import DeliveryRule, Task, TaskEvent
@@ -123,22 +122,6 @@ def status_counts(tasks: QuerySet[Task]) -> dict[str, int]:
     """{status: how many} of these tasks, every status present (0 when none): one query."""
     found = dict(tasks.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {status: found.get(status, 0) for status in Task.Status.values}
-
-
-def contacts_of(dwelling_ids) -> dict[int, Person]:
-    """{dwelling id: whom its tasks are for} (as selectors.contact_of: the first person in
-    home quarantine there, else the first resident) for many dwellings: two queries."""
-    ids = list(set(dwelling_ids))
-    if not ids:
-        return {}
-    found: dict[int, Person] = {}
-    for quarantine in (Quarantine.objects.filter(dwelling_id__in=ids, status__in=OPEN_QUARANTINE)
-                       .select_related("person").order_by("-pk")):
-        found[quarantine.dwelling_id] = quarantine.person  # the first (lowest pk) wins
-    residents: dict[int, Person] = {}
-    for person in Person.objects.filter(dwelling_id__in=ids).order_by("-pk"):
-        residents[person.dwelling_id] = person
-    return {**residents, **found}
 
 
 DASHBOARD_KEYS = ("meals_delivered", "meals_due", "shopping_runs", "failed_or_late")

@@ -27,7 +27,7 @@ from fangxian.core.models import AuditEvent
 from fangxian.core.personal import mask_name, mask_phone
 from fangxian.core.scope import Scope
 from fangxian.core.services import audit_object
-from fangxian.registry.models import Dwelling, Person
+from fangxian.registry.models import Dwelling
 from fangxian.registry.selectors import SEARCH_MAX_LENGTH, clean_search
 from fangxian.returnees.models import Quarantine
 
@@ -83,20 +83,6 @@ def served_dwellings(scope: Scope, *, q: str = "") -> QuerySet[Dwelling]:
     return dwellings.order_by("building__estate__name", "building__name", "room", "pk")
 
 
-def contacts_of(dwelling_ids) -> dict[int, Person]:
-    """{dwelling id: whom its tasks are for} as selectors.contact_of says, for many dwellings
-    in two queries: the first person in open home quarantine there, else the first resident."""
-    dwelling_ids = list(dwelling_ids)
-    contacts: dict[int, Person] = {}
-    for quarantine in (Quarantine.objects.filter(dwelling_id__in=dwelling_ids, status__in=OPEN_QUARANTINE)
-                       .select_related("person").order_by("-pk")):
-        contacts[quarantine.dwelling_id] = quarantine.person  # the lowest pk is seen last
-    missing = [pk for pk in dwelling_ids if pk not in contacts]
-    for person in Person.objects.filter(dwelling_id__in=missing).order_by("-pk"):
-        contacts[person.dwelling_id] = person
-    return contacts
-
-
 def owed(dwelling_ids) -> dict[int, Decimal]:
     """{dwelling id: what the household owes} from the ledger, in one query."""
     balances = ledger.balances(LedgerEntry.objects.filter(dwelling_id__in=list(dwelling_ids)))
@@ -119,7 +105,7 @@ def household_rows(dwellings) -> list[HouseholdRow]:
     """The rows of a page of served_dwellings: named by their masked contact, with what they owe."""
     dwellings = list(dwellings)
     ids = [d.pk for d in dwellings]
-    contacts, money = contacts_of(ids), owed(ids)
+    contacts, money = selectors.contacts_of(ids), owed(ids)
     return [HouseholdRow(dwelling=d, name=mask_name(contacts[d.pk].name) if d.pk in contacts else "",
                          quarantined=d.quarantined, planned_end=d.planned_end, dietary=d.dietary,
                          phone_shared=d.phone_shared, open_tasks=d.open_tasks, owed=money.get(d.pk, Decimal("0")))

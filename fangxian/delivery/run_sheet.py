@@ -34,7 +34,6 @@ from fangxian.core.personal import mask_phone
 from fangxian.core.scope import Reach, Role, Scope
 from fangxian.registry.models import Community, Person
 from fangxian.registry.rooms import door_order, floor_of
-from fangxian.returnees.models import Quarantine
 
 from . import ledger, selectors
 from .models import Household, LedgerEntry, Task
@@ -43,23 +42,6 @@ PAYABLE_KINDS = (Task.Kind.SHOPPING, Task.Kind.MEDICINE, Task.Kind.OTHER)
 
 
 # -- bulk reads -----------------------------------------------------------------------------
-
-
-def contacts_of(dwelling_ids) -> dict[int, Person]:
-    """{dwelling id: whom its tasks are for}, as selectors.contact_of says (the first person in
-    open home quarantine there, else the first resident), for many dwellings in two queries.
-    Only the name and the phone are loaded: never the ID number."""
-    ids = list(set(dwelling_ids))
-    if not ids:
-        return {}
-    contacts: dict[int, Person] = {}
-    for quarantine in (Quarantine.objects.filter(dwelling_id__in=ids, status__in=selectors.OPEN_QUARANTINE)
-                       .select_related("person").only("dwelling_id", "person__name", "person__phone")
-                       .order_by("pk")):
-        contacts.setdefault(quarantine.dwelling_id, quarantine.person)
-    for person in Person.objects.filter(dwelling_id__in=ids).only("dwelling_id", "name", "phone").order_by("pk"):
-        contacts.setdefault(person.dwelling_id, person)
-    return contacts
 
 
 def profiles_of(dwelling_ids) -> dict[int, Household]:
@@ -152,7 +134,7 @@ def run_rows(tasks, *, user_id: int | None, now: dt.datetime | None = None) -> l
     now = now or timezone.now()
     tasks = sorted(tasks, key=stair_key)
     dwelling_ids = [t.dwelling_id for t in tasks]
-    contacts, profiles = contacts_of(dwelling_ids), profiles_of(dwelling_ids)
+    contacts, profiles = selectors.contacts_of(dwelling_ids), profiles_of(dwelling_ids)
     money = money_of([t.pk for t in tasks if t.kind in PAYABLE_KINDS])
     rows = []
     for task in tasks:

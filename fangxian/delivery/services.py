@@ -11,6 +11,8 @@ Meals are made in bulk by `meals.meals_generate`; money by `ledger`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -56,16 +58,27 @@ def clean_items(value: object) -> str:
     return "\n".join(line for line in lines if line)[:1000]
 
 
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+PLAIN_AMOUNT = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
 def clean_money(value: object, *, field: str, required: bool = False) -> Decimal | None:
-    """An amount in yuan, 0.00 to 10,000.00, or a ValidationError naming the field."""
-    text = str(value if value is not None else "").strip().replace(",", ".").replace("¥", "").replace("元", "")
+    """An amount in yuan, 0.00 to 10,000.00, or a ValidationError naming the field. Full-width
+    digits and a ¥ or 元 are read; a comma only as a thousands separator ("1,000.50"), since
+    "1,000" read as a decimal comma would silently be one yuan."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else ""))
+    text = "".join(text.replace("¥", "").replace("元", "").split())
     if not text:
         if required:
             raise ValidationError({field: _("Enter an amount in yuan.")})
         return None
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
     try:
+        if not PLAIN_AMOUNT.fullmatch(text):
+            raise InvalidOperation
         amount = Decimal(text).quantize(Decimal("0.01"))
-        if not Decimal("0") <= amount <= MAX_BUDGET:
+        if not amount <= MAX_BUDGET:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter an amount from 0 to 10,000 yuan.")}) from None

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from fangxian.core.personal import mask_name
 from fangxian.registry.rooms import door_order, floor_of
 
-from . import figures
+from . import figures, selectors
 from .models import Task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +48,7 @@ def day_workbook(tasks: QuerySet[Task], day: dt.date, *, visible: QuerySet[Task]
     the user sees, whose figures of the day the summary gives."""
     now = now or timezone.now()
     rows = export_rows(tasks)
-    contacts = figures.contacts_of(t.dwelling_id for t in rows)
+    contacts = selectors.contacts_of(t.dwelling_id for t in rows)
     late = set(figures.late_tasks(tasks, day, now).values_list("pk", flat=True))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Tasks"))

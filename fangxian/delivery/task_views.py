@@ -110,7 +110,7 @@ class TaskRow:
 
 def task_rows(tasks, now: dt.datetime) -> list[TaskRow]:
     tasks = list(tasks)
-    contacts = figures.contacts_of(t.dwelling_id for t in tasks)
+    contacts = selectors.contacts_of(t.dwelling_id for t in tasks)
     rows = []
     for task in tasks:
         contact = contacts.get(task.dwelling_id)

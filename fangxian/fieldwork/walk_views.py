@@ -31,8 +31,8 @@ fieldwork_view = scoped_view(selectors.sees_fieldwork)
 
 # What the service worker keeps for a start without network, besides the pages themselves.
 API_ROOT = "/api/v1/fieldwork"  # api.py's router, mounted by plugins.py
-SHELL_ASSETS = ("fangxian/app.css", "vendor/htmx/htmx.min.js", "fieldwork/walk.css", "fangxian/offline.js",
-                "fieldwork/walk.js")
+SHELL_ASSETS = ("fangxian/app.css", "vendor/htmx/htmx.min.js", "fangxian/forms.js", "fieldwork/walk.css",
+                "fangxian/offline.js", "fieldwork/walk.js")
 
 
 def _campaign_or_404(scope, campaign_pk: int):

@@ -19,10 +19,10 @@ def test_the_close_form_asks_before_closing(client, gate):
     client.force_login(gate.users["carol"])
     html = client.get(reverse("access:fever_alert_list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     close = _form_tag(html, reverse("access:fever_alert_close", args=[gate.alert.pk]))
-    assert re.search(r"""onsubmit="return confirm\('[^']+'\)""", close), close
+    assert re.search(r'data-confirm="[^"]+"', close), close
     # The same pattern as the revoke button on the pass page.
     revoke_page = client.get(reverse("access:pass_detail", args=[gate.pass_a.pk])).content.decode()
-    assert 'onsubmit="return confirm(' in _form_tag(revoke_page, reverse("access:pass_revoke", args=[gate.pass_a.pk]))
+    assert 'data-confirm="' in _form_tag(revoke_page, reverse("access:pass_revoke", args=[gate.pass_a.pk]))
     # Assigning is not final: it does not ask.
     assign = _form_tag(html, reverse("access:fever_alert_assign", args=[gate.alert.pk]))
     assert "confirm" not in assign

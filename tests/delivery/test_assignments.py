@@ -5,7 +5,6 @@ away is confirmed, grid workers read their grids' buildings only. Frozen at 2026
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
@@ -13,13 +12,10 @@ from fangxian.delivery import assignments, services
 from fangxian.delivery.models import Assignment, Task
 from tests.delivery import matrix_run
 from tests.factories import BuildingFactory
+from tests.i18n import zh
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
-
-def zh(msgid: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 @pytest.fixture

@@ -58,3 +58,18 @@ def test_the_balances_add_up_after_a_repayment_and_a_reversal(two_grids):
     ledger.entry_reverse(scope=Scope.for_user(bob), user=bob, entry=entry, reason="记错")
     after = ledger.balances(LedgerEntry.objects.all())
     assert after.households[cast.household_b.pk] == Decimal("58.50") == after.users[frank.pk]
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("58.5", "58.50"), ("¥58.50", "58.50"), ("58.5元", "58.50"), ("５８．５", "58.50"), (" 1,000.50 ", "1000.50"),
+    ("1,000", "1000.00"), ("0", "0.00"),
+])
+def test_it_reads_an_amount_as_a_volunteer_types_it(typed, read):
+    assert str(services.clean_money(typed, field="amount")) == read
+
+
+@pytest.mark.parametrize("typed", ["58,5", "1,00", "10000.01", "-1", "abc", "NaN", "Infinity", "1e3"])
+def test_it_refuses_an_amount_it_could_misread_naming_the_field(typed):
+    with pytest.raises(ValidationError) as refused:
+        services.clean_money(typed, field="amount")
+    assert list(refused.value.message_dict) == ["amount"]

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from fangxian.core.models import AuditEvent
 from fangxian.core.personal import mask_name, mask_phone
@@ -17,6 +16,7 @@ from fangxian.delivery.models import Household, LedgerEntry, Task
 from tests.delivery import matrix_households
 from tests.delivery.cast import delivery_cast
 from tests.factories import BuildingFactory, DwellingFactory, GridFactory
+from tests.i18n import zh
 from tests.roles import DENY, LOGIN, OK, ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -29,11 +29,6 @@ FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 def cast(two_grids):
     return delivery_cast(two_grids)
 
-
-def zh(msgid: str) -> str:
-    """The text as the page shows it (the interface speaks Chinese)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def outcome(response) -> str:

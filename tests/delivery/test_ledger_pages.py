@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -23,6 +22,7 @@ from fangxian.delivery.models import LedgerEntry, Task
 from fangxian.registry.models import Person
 from tests.delivery import matrix_ledger
 from tests.factories import BuildingFactory, GridFactory, make_user
+from tests.i18n import zh
 from tests.roles import ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -41,11 +41,6 @@ def cast(two_grids, settings, tmp_path):
                                                 amount="33.30", note="汉克的小票")
     return cast
 
-
-def zh(msgid: str) -> str:
-    """The text as the page shows it (the interface speaks Chinese)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def shown(msgid: str) -> str:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fangxian.core.personal import mask_name
 from fangxian.core.scope import Scope
@@ -17,6 +17,7 @@ from fangxian.delivery import services
 from fangxian.delivery.models import Household, Task, TaskEvent
 from fangxian.returnees.models import Quarantine
 from tests.delivery.cast import delivery_cast
+from tests.i18n import zh
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -34,10 +35,6 @@ def cast(two_grids):
 def url(cast):
     return reverse("delivery:link", args=[cast.profile_b.token])
 
-
-def zh(msgid: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def ask(client, url, **data):

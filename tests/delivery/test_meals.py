@@ -11,7 +11,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 
 from fangxian.core.scope import Scope
 from fangxian.delivery import meals, services, signals
@@ -20,6 +19,7 @@ from fangxian.returnees import quarantine_changes, quarantines
 from tests.conftest import FROZEN_AT
 from tests.delivery.cast import delivery_cast
 from tests.factories import DwellingFactory, PersonFactory
+from tests.i18n import zh
 from tests.returnees.conftest import root_scope
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -35,10 +35,6 @@ def cast(two_grids):
     signals.connect()
     return delivery_cast(two_grids)
 
-
-def zh(msgid: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 ENDED = "The household's home quarantine has ended: no meal is needed."

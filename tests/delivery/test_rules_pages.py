@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
 from fangxian.core.models import AuditEvent
 from fangxian.delivery.models import DeliveryRule, Task
 from tests.delivery import matrix_rules
+from tests.i18n import zh
 from tests.roles import DENY, LOGIN, OK, ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -23,11 +23,6 @@ def cast(two_grids):
     matrix_rules.equip(two_grids)
     return two_grids
 
-
-def zh(msgid: str) -> str:
-    """The text as the page shows it (the interface speaks Chinese)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def outcome(response) -> str:

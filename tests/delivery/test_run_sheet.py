@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from fangxian.accounts.models import Role
@@ -25,16 +25,13 @@ from fangxian.delivery.models import Household, LedgerEntry, Task, TaskEvent
 from fangxian.delivery.run_forms import clean_photo
 from tests.delivery import matrix_run
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, make_user
+from tests.i18n import zh
 from tests.roles import DENY, LOGIN, OK, ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 FULL_ID = re.compile(r"\d{17}[\dXx]")
 FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 
-
-def zh(msgid: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from fangxian.core.personal import mask_name
 from fangxian.delivery.models import Task, TaskEvent
 from fangxian.registry.models import Person
 from tests.conftest import FROZEN_AT
 from tests.delivery import matrix_tasks
+from tests.i18n import zh
 from tests.roles import DENY, LOGIN, OK, ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -31,11 +31,6 @@ def cast(two_grids):
     matrix_tasks.equip(two_grids)
     return two_grids
 
-
-def zh(msgid: str) -> str:
-    """The text as the page shows it (the interface speaks Chinese)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def outcome(response) -> str:
@@ -200,7 +195,7 @@ def test_cancelling_needs_a_reason_and_a_confirmation(client, cast):
     client.force_login(cast.users["bob"])
     url = reverse("delivery:task_cancel", args=[cast.cancel_b.pk])
     html = client.get(reverse("delivery:task_detail", args=[cast.cancel_b.pk])).content.decode()
-    assert "data-confirm=" in html and "delivery/tasks.js" in html
+    assert "data-confirm=" in html and "fangxian/forms.js" in html
     refused = client.post(url, {"reason": "家属已自行购买"}, follow=True).content.decode()
     assert zh("Tick the box to confirm the cancellation.") in refused
     refused = client.post(url, {"confirm": "on"}, follow=True).content.decode()

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from fangxian.core.personal import mask_name
@@ -17,6 +16,7 @@ from fangxian.fieldwork.models import CareAssignment, CareRule, CareVisit
 from fangxian.incidents.models import Incident
 from tests.factories import BuildingFactory, GridFactory
 from tests.fieldwork import matrix_care
+from tests.i18n import zh
 from tests.roles import DENY, LOGIN, OK, ROLES
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -31,11 +31,6 @@ def cast(two_grids):
     matrix_care.equip(two_grids)
     return two_grids
 
-
-def zh(msgid: str) -> str:
-    """The text as the page shows it (the interface speaks Chinese)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def outcome(response) -> str:

@@ -91,7 +91,7 @@ def test_an_admin_approves_an_early_release_and_the_household_is_out(client, hou
     client.force_login(carol)
     detail = client.get(reverse("returnees:quarantine_detail", args=[household.quarantine.pk])).content.decode()
     approve = reverse("returnees:change_decide", args=[change.pk])
-    assert f'action="{approve}" class="inline" onsubmit="return confirm(' in detail  # a confirmation first
+    assert f'action="{approve}" class="inline" data-confirm="' in detail  # a confirmation first
     assert client.post(approve, {"decision": "approve"}).status_code == 302
     change.refresh_from_db()
     assert (change.status, change.decided_by) == ("approved", carol)

@@ -105,10 +105,10 @@ def test_the_pages_link_the_poster_and_confirm_before_release_and_marking(client
 
     detail = client.get(reverse("returnees:quarantine_detail", args=[returnees.quarantine_b2.pk])).content.decode()
     release = detail.split(f'action="{reverse("returnees:quarantine_release", args=[returnees.quarantine_b2.pk])}"')
-    assert len(release) == 2 and "onsubmit=\"return confirm(" in release[1].split(">")[0]
+    assert len(release) == 2 and "data-confirm=\"" in release[1].split(">")[0]
     board = client.get(reverse("returnees:building_board", args=[returnees.building_b.pk])).content.decode()
     mark = board.split(f'action="{reverse("returnees:board_mark_not_returned", args=[returnees.building_b.pk])}"')
-    assert len(mark) == 2 and "onsubmit=\"return confirm(" in mark[1].split(">")[0]
+    assert len(mark) == 2 and "data-confirm=\"" in mark[1].split(">")[0]
 
 
 def test_the_quarantine_list_reads_changes_and_rule_offers_in_a_fixed_number_of_queries(client, two_grids):
