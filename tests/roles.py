@@ -31,3 +31,31 @@ SUPERUSER = row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, OK, gina
 ACCESS_READ = row(LOGIN, DENY, DENY, OK, OK, DENY, DENY, OK, OK)
 # The checkpoint console: the checkpoint's volunteers and its community's admins.
 CONSOLE = row(LOGIN, DENY, DENY, OK, DENY, OK, DENY, DENY, OK)
+
+
+def outcome(response) -> str:
+    """What a role got from a page, in the matrix's words."""
+    if response.status_code in (403, 404, 405):
+        return DENY
+    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
+        return LOGIN
+    return OK if response.status_code < 400 else f"status {response.status_code}"
+
+
+def walk_matrix(client, cast, role: str, matrix, check=None) -> list[str]:
+    """Open every page of an app's matrix module (its PAGES and POST_DATA) as `role`: the rows
+    it got wrong. `check(name, method, response)` looks at each answer as well."""
+    from django.urls import reverse
+
+    if role != "anon":
+        client.force_login(cast.users[role])
+    wrong = []
+    for name, (method, pk_of, expected) in matrix.PAGES.items():
+        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
+        response = getattr(client, method)(url, matrix.POST_DATA.get(name, {}))
+        got = outcome(response)
+        if got != expected[role]:
+            wrong.append(f"{name}: expected {expected[role]}, got {got} ({response.status_code})")
+        if check is not None:
+            check(name, method, response)
+    return wrong

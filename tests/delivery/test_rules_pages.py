@@ -13,7 +13,7 @@ from fangxian.core.models import AuditEvent
 from fangxian.delivery.models import DeliveryRule, Task
 from tests.delivery import matrix_rules
 from tests.i18n import zh
-from tests.roles import DENY, LOGIN, OK, ROLES
+from tests.roles import ROLES, walk_matrix
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -25,24 +25,9 @@ def cast(two_grids):
 
 
 
-def outcome(response) -> str:
-    if response.status_code in (403, 404, 405):
-        return DENY
-    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
-        return LOGIN
-    return OK if response.status_code < 400 else f"status {response.status_code}"
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_the_matrix_rows_hold(client, cast, role):
-    if role != "anon":
-        client.force_login(cast.users[role])
-    wrong = []
-    for name, (method, pk_of, expected) in matrix_rules.PAGES.items():
-        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
-        response = getattr(client, method)(url, matrix_rules.POST_DATA.get(name, {}))
-        if outcome(response) != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {outcome(response)}")
+    wrong = walk_matrix(client, cast, role, matrix_rules)
     assert not wrong, "\n".join(wrong)
 
 

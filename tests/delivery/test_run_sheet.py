@@ -26,7 +26,7 @@ from fangxian.delivery.run_forms import clean_photo
 from tests.delivery import matrix_run
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, make_user
 from tests.i18n import zh
-from tests.roles import DENY, LOGIN, OK, ROLES
+from tests.roles import ROLES, walk_matrix
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 FULL_ID = re.compile(r"\d{17}[\dXx]")
@@ -55,14 +55,6 @@ def new_task(cast, dwelling, courier, **fields) -> Task:
     return Task.objects.create(**values)
 
 
-def outcome(response) -> str:
-    if response.status_code in (403, 404, 405):
-        return DENY
-    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
-        return LOGIN
-    return OK if response.status_code < 400 else f"status {response.status_code}"
-
-
 def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 10, 10)).save(out, format="PNG")
@@ -80,14 +72,7 @@ def jpeg_with_exif() -> bytes:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_matrix_rows_hold(client, cast, role):
-    if role != "anon":
-        client.force_login(cast.users[role])
-    wrong = []
-    for name, (method, pk_of, expected) in matrix_run.PAGES.items():
-        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
-        response = getattr(client, method)(url, matrix_run.POST_DATA.get(name, {}))
-        if outcome(response) != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {outcome(response)} ({response.status_code})")
+    wrong = walk_matrix(client, cast, role, matrix_run)
     assert not wrong, "\n".join(wrong)
 
 

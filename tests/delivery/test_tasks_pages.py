@@ -17,7 +17,7 @@ from fangxian.registry.models import Person
 from tests.conftest import FROZEN_AT
 from tests.delivery import matrix_tasks
 from tests.i18n import zh
-from tests.roles import DENY, LOGIN, OK, ROLES
+from tests.roles import ROLES, walk_matrix
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -31,14 +31,6 @@ def cast(two_grids):
     matrix_tasks.equip(two_grids)
     return two_grids
 
-
-
-def outcome(response) -> str:
-    if response.status_code in (403, 404, 405):
-        return DENY
-    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
-        return LOGIN
-    return OK if response.status_code < 400 else f"status {response.status_code}"
 
 
 def page(client, user, name="delivery:task_list", *args, **query):
@@ -58,16 +50,11 @@ def listed(response_html: str, cast) -> set[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_matrix_rows_hold(client, cast, role):
-    if role != "anon":
-        client.force_login(cast.users[role])
-    wrong = []
-    for name, (method, pk_of, expected) in matrix_tasks.PAGES.items():
-        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
-        response = getattr(client, method)(url, matrix_tasks.POST_DATA.get(name, {}))
-        if outcome(response) != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {outcome(response)}")
+    def check(name, method, response):
         if role == "alice" and method == "get" and response.status_code == 200 and "html" in response["Content-Type"]:
             assert mask_name("乙网格居民") not in response.content.decode(), name
+
+    wrong = walk_matrix(client, cast, role, matrix_tasks, check)
     assert not wrong, "\n".join(wrong)
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from fangxian.core.models import AuditEvent
 from fangxian.duty.models import TeamActivity, Volunteer
 from tests.duty import matrix_volunteers as matrix
-from tests.roles import DENY, LOGIN, OK, ROLES
+from tests.roles import ROLES, walk_matrix
 
 
 @pytest.fixture
@@ -17,24 +17,9 @@ def cast(two_grids):
     return two_grids
 
 
-def _outcome(response) -> str:
-    if response.status_code in (403, 404, 405):
-        return DENY
-    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
-        return LOGIN
-    return OK if response.status_code < 400 else f"status {response.status_code}"
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_it_gives_each_role_what_the_volunteer_matrix_says(client, cast, role):
-    if role != "anon":
-        client.force_login(cast.users[role])
-    wrong = []
-    for name, (method, pk_of, expected) in matrix.PAGES.items():
-        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
-        response = getattr(client, method)(url, matrix.POST_DATA.get(name, {}))
-        if _outcome(response) != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {response.status_code}")
+    wrong = walk_matrix(client, cast, role, matrix)
     assert not wrong, "\n".join(wrong)
 
 

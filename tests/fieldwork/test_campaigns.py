@@ -19,7 +19,7 @@ from fangxian.fieldwork.questionnaire import CATALOGUE, DEFAULT
 from tests.factories import BuildingFactory, DwellingFactory
 from tests.fieldwork import matrix_campaigns
 from tests.fieldwork.cast import fieldwork_cast
-from tests.roles import DENY, LOGIN, OK
+from tests.roles import walk_matrix
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -213,24 +213,9 @@ def test_frank_reads_his_team_and_edits_nothing(client, cast):
 # -- the matrix rows, for a few roles (the lead walks them all in the scope matrix) ---------------
 
 
-def _outcome(response) -> str:
-    if response.status_code in (403, 404, 405):
-        return DENY
-    if response.status_code == 302 and "/login/" in response.headers.get("Location", ""):
-        return LOGIN
-    return OK if response.status_code < 400 else f"status {response.status_code}"
-
-
 @pytest.mark.parametrize("role", ["anon", "alice", "carol", "dave", "erin", "frank", "olga", "gina"])
 def test_the_matrix_rows_hold(client, cast, role):
-    if role != "anon":
-        client.force_login(cast.users[role])
-    wrong = []
-    for name, (method, pk_of, expected) in matrix_campaigns.PAGES.items():
-        url = reverse(name, args=[pk_of(cast)] if pk_of else [])
-        response = getattr(client, method)(url, matrix_campaigns.POST_DATA.get(name, {}))
-        if _outcome(response) != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {response.status_code}")
+    wrong = walk_matrix(client, cast, role, matrix_campaigns)
     assert not wrong, "\n".join(wrong)
 
 
