@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "fangxian.reports",
     "fangxian.incidents",
     "fangxian.delivery",
+    "fangxian.supplies",
     "fangxian.fieldwork",
     "fangxian.portal",
 ]

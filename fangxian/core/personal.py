@@ -91,6 +91,8 @@ PERSONAL_FIELDS: tuple[PersonalField, ...] = (
     PersonalField("delivery.Task", "photo", "show a delivery was left at the door", "emergency", None),
     PersonalField("delivery.LedgerEntry", "receipt", "account for money spent on a household's behalf",
                   "emergency", None),
+    PersonalField("supplies.Donation", "donor_name", "thank a donor and account for what they gave", "emergency", None),
+    PersonalField("supplies.Donation", "donor_phone", "thank a donor", "emergency", mask_phone),
     PersonalField("access.Scan", "visitor_name", "who was admitted or turned away at a checkpoint", "emergency", None),
     PersonalField("access.Scan", "visitor_phone", "reach a visitor after a fever or a case nearby", "emergency",
                   mask_phone),
