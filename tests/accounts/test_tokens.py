@@ -53,7 +53,7 @@ def test_it_revokes_by_post_only_with_a_confirmation(client, alice):
     client.force_login(alice)
     url = reverse("accounts:token_revoke", args=[token.pk])
     page = client.get(reverse("accounts:token_list")).content.decode()
-    assert url in page and "confirm(" in page
+    assert url in page and "data-confirm=" in page
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("accounts:token_list")
