@@ -5,7 +5,7 @@ import sys
 
 BENCHMARKS = ["bench.bench_import", "bench.bench_person_list", "bench.bench_codec", "bench.bench_sync",
               "bench.bench_registration", "bench.bench_roster", "bench.bench_replan", "bench.bench_report",
-              "bench.bench_fieldwork", "bench.bench_delivery"]
+              "bench.bench_fieldwork", "bench.bench_delivery", "bench.bench_supplies"]
 
 
 def main() -> int:

@@ -62,17 +62,23 @@ def item_save(*, scope: Scope, user, community: Community, name: object, unit: o
     return item
 
 
+STORE_NAME = "社区物资库"  # data, like the checkpoints' names: the same in either language
+
+
 def places_ensure(community: Community) -> Place:
-    """The community's office store, and a place for each active checkpoint: made when
-    first needed. Returns the store."""
+    """The community's office store, and a place for each active checkpoint that has none,
+    made together in a fixed number of queries (a page may call it). Returns the store."""
     store, _made = Place.objects.get_or_create(community=community, kind=Place.Kind.STORE,
-                                               defaults={"name": _("Office store")})
-    for checkpoint in selectors.checkpoints_without_place(community):
-        name = checkpoint.name
-        if Place.objects.filter(community=community, name=name).exists():
-            name = f"{checkpoint.name} #{checkpoint.pk}"
-        Place.objects.get_or_create(checkpoint=checkpoint, defaults={
-            "community": community, "kind": Place.Kind.CHECKPOINT, "name": name})
+                                               defaults={"name": STORE_NAME})
+    missing = list(selectors.checkpoints_without_place(community))
+    if missing:
+        names = set(Place.objects.filter(community=community).values_list("name", flat=True))
+        made = []
+        for checkpoint in missing:
+            name = checkpoint.name if checkpoint.name not in names else f"{checkpoint.name} #{checkpoint.pk}"
+            names.add(name)
+            made.append(Place(community=community, kind=Place.Kind.CHECKPOINT, name=name, checkpoint=checkpoint))
+        Place.objects.bulk_create(made, ignore_conflicts=True)
     return store
 
 
