@@ -18,7 +18,7 @@ from fangxian.core.personal import mask_phone
 from fangxian.core.scope import ScopePaths
 
 __all__ = ["TimeBand", "TIME_BAND_HOURS", "WEEKDAY_NAMES", "band_minutes", "Volunteer", "VolunteerTeam",
-           "TeamActivity"]
+           "TeamActivity", "TeamActivityPhoto"]
 
 COMMUNITY_SCOPE = ScopePaths(community="community")
 
@@ -142,12 +142,24 @@ class VolunteerTeam(models.Model):
 
 
 class TeamActivity(models.Model):
+    """What a team did on a day: a drive for donations, a visit, care for the front line. Its
+    members who took part are ticked; photos may be added; supplies may be given out at it."""
+
+    class Kind(models.TextChoices):
+        DRIVE = "drive", _("Donation drive")
+        VISIT = "visit", _("Visit to residents")
+        FRONT_LINE = "front_line", _("Care for front-line workers")
+        OTHER = "other", _("Other")
+
     team = models.ForeignKey(VolunteerTeam, on_delete=models.CASCADE, related_name="activities",
                              verbose_name=_("team"))
+    kind = models.CharField(_("kind of activity"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     held_on = models.DateField(_("date"))
     title = models.CharField(_("activity"), max_length=120)
     note = models.TextField(_("note"), blank=True)
     participants = models.PositiveSmallIntegerField(_("participants"), default=0)
+    members = models.ManyToManyField(Volunteer, related_name="team_activities", blank=True,
+                                     verbose_name=_("who took part"))
 
     scope_paths = ScopePaths(community="team__community")
 
@@ -158,3 +170,22 @@ class TeamActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TeamActivityPhoto(models.Model):
+    """A photo of an activity, re-encoded as a JPEG when uploaded (no EXIF: no place, no phone model)."""
+
+    activity = models.ForeignKey(TeamActivity, on_delete=models.CASCADE, related_name="photos",
+                                 verbose_name=_("team activity"))
+    image = models.FileField(_("photo"), upload_to="activities/")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    scope_paths = ScopePaths(community="activity__team__community")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+
+    def __str__(self) -> str:
+        return self.image.name

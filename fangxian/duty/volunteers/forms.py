@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import uuid
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fangxian.access.models import Checkpoint
 from fangxian.core.forms import NamedLengthLimits
 from fangxian.registry.models import ResidentialGroup
 
-from ..models import TimeBand, Volunteer
+from ..models import TeamActivity, TimeBand, Volunteer
 from .selectors import availability_rows, band_heads, ticked_availability
 
 AVAILABILITY_CHOICES = [(f"{day}:{band}", f"{day}:{band}") for day in range(7) for band in TimeBand.values]
@@ -126,8 +133,76 @@ class MemberForm(NamedLengthLimits, forms.Form):
             community_id=team.community_id, status=Volunteer.Status.APPROVED).exclude(teams=team).order_by("name", "pk")
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_SIDE = 2000  # pixels: enough for the team's history, small enough for a phone's upload
+PHOTO_MAX_PIXELS = 40_000_000  # a decompression bomb is refused, never decoded
+PHOTO_MAX_COUNT = 6
+
+
+def clean_photo(file) -> ContentFile:
+    """An uploaded photo as a fresh JPEG (no EXIF, so no place or phone model), or a
+    ValidationError: it must say it is an image, be at most 5 MB and open as one with Pillow."""
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(gettext("The photo is too large: at most %(mb)d MB.")
+                              % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)})
+    content_type = str(getattr(file, "content_type", "") or "")
+    if content_type and not content_type.startswith("image/"):
+        raise ValidationError(gettext("The photo must be an image (JPEG, PNG or similar)."))
+    try:
+        file.seek(0)
+        with Image.open(file) as probe:
+            if probe.width * probe.height > PHOTO_MAX_PIXELS:
+                raise ValidationError(gettext("The photo has too many pixels."))
+            probe.verify()
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(gettext("The photo must be an image (JPEG, PNG or similar).")) from None
+    finally:
+        file.seek(0)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+class _PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _Photos(forms.FileField):
+    """Several photos at once; each re-encoded as a JPEG."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=_PhotosInput(attrs={"accept": "image/*", "multiple": True}),
+                         **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        files = [f for f in files if f]
+        if len(files) > PHOTO_MAX_COUNT:
+            raise ValidationError(gettext("At most %(count)d photos per activity.") % {"count": PHOTO_MAX_COUNT})
+        return [clean_photo(super(_Photos, self).clean(f, initial)) for f in files]
+
+
 class ActivityForm(NamedLengthLimits, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=TeamActivity.Kind.choices, required=False,
+                             initial=TeamActivity.Kind.OTHER)
     held_on = forms.DateField(label=_("Date"), required=False, widget=DateInput)
     title = forms.CharField(label=_("Activity"), max_length=120, required=False)
-    participants = forms.IntegerField(label=_("Participants"), required=False, min_value=0, max_value=10000)
+    members = forms.ModelMultipleChoiceField(label=_("Who took part"), queryset=Volunteer.objects.none(),
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+    participants = forms.IntegerField(label=_("Participants"), required=False, min_value=0, max_value=10000,
+                                      help_text=_("Everyone who took part, members or not; left empty, the "
+                                                  "members ticked."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = _Photos(label=_("Photos"), help_text=_("Up to 6 photos, 5 MB each."))
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if team is not None:
+            self.fields["members"].queryset = team.members.order_by("name", "pk")

@@ -19,7 +19,7 @@ from fangxian.core.services import audit_object
 from fangxian.core.validators import normalise_mobile, normalise_name
 from fangxian.registry.models import Community, ResidentialGroup
 
-from ..models import TeamActivity, TimeBand, Volunteer, VolunteerTeam
+from ..models import TeamActivity, TeamActivityPhoto, TimeBand, Volunteer, VolunteerTeam
 
 # The privacy notice a volunteer consents to on the sign-up page; a new text gets a new version.
 CONSENT_VERSION = "2026-1"
@@ -287,11 +287,21 @@ def team_member_remove(*, scope: Scope, user, team: VolunteerTeam, volunteer: Vo
                      detail=f"-{volunteer.pk}")
 
 
+MAX_ACTIVITY_PHOTOS = 6
+
+
 def team_activity_add(*, scope: Scope, user, team: VolunteerTeam, data: dict) -> TeamActivity:
+    """Record what the team did: its kind, date, title, note, the members who took part
+    (`data["members"]`: volunteers, each a member of the team) and photos (`data["photos"]`:
+    files already re-encoded as JPEG by the form). With members ticked and no number given, the
+    participants are the members ticked."""
     _require_write(scope, team)
-    activity = TeamActivity(team=team, held_on=data.get("held_on"), title=_text(data.get("title"), 120),
+    kind = str(data.get("kind") or TeamActivity.Kind.OTHER)
+    activity = TeamActivity(team=team, kind=kind, held_on=data.get("held_on"), title=_text(data.get("title"), 120),
                             note=str(data.get("note") or "").strip()[:2000])
     errors: dict[str, list] = {}
+    if kind not in TeamActivity.Kind.values:
+        errors["kind"] = [_("Choose the kind of activity.")]
     if not activity.title:
         errors["title"] = [_("This field is required.")]
     if not isinstance(activity.held_on, dt.date):
@@ -299,11 +309,21 @@ def team_activity_add(*, scope: Scope, user, team: VolunteerTeam, data: dict) ->
     elif activity.held_on < team.formed_on:
         errors["held_on"] = [_("The activity is before the team was formed (%(date)s).")
                              % {"date": team.formed_on.isoformat()}]
+    members = list(data.get("members") or [])
+    member_ids = set(team.members.values_list("pk", flat=True))
+    if any(m.pk not in member_ids for m in members):
+        errors["members"] = [_("Only members of the team can be ticked as taking part.")]
+    photos = [p for p in (data.get("photos") or []) if p]
+    if len(photos) > MAX_ACTIVITY_PHOTOS:
+        errors["photos"] = [_("At most %(count)d photos per activity.") % {"count": MAX_ACTIVITY_PHOTOS}]
     participants = data.get("participants")
     try:
-        activity.participants = int(participants or 0)
+        activity.participants = int(participants or 0) if participants not in (None, "") else len(members)
         if not 0 <= activity.participants <= 10000:
             raise ValueError
+        if activity.participants < len(members):
+            errors["participants"] = [_("Fewer participants than the members ticked as taking part (%(count)d).")
+                                      % {"count": len(members)}]
     except (TypeError, ValueError):
         errors["participants"] = [_("Give the number of participants, from 0 to 10,000.")]
     if errors:
@@ -311,5 +331,10 @@ def team_activity_add(*, scope: Scope, user, team: VolunteerTeam, data: dict) ->
     with transaction.atomic():
         activity.full_clean()
         activity.save()
+        if members:
+            activity.members.set(members)
+        now = timezone.now()
+        for photo in photos:
+            TeamActivityPhoto.objects.create(activity=activity, image=photo, uploaded_at=now)
         audit_object(actor=user, action=AuditEvent.Action.CREATE, obj=activity)
     return activity

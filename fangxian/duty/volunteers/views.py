@@ -8,6 +8,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -332,9 +333,10 @@ def _team_page(request, scope, team, *, member_form=None, activity_form=None, st
     return render(request, "duty/team_detail.html", {
         "team": team, "can_edit": can_edit,
         "members": team.members.select_related("group").order_by("name", "pk"),
-        "activities": team.activities.all()[:200],
+        "activities": team.activities.prefetch_related(
+            Prefetch("members", queryset=Volunteer.objects.order_by("name", "pk")), "photos")[:200],
         "member_form": (member_form or MemberForm(team=team)) if can_edit else None,
-        "activity_form": (activity_form or ActivityForm(initial={"held_on": timezone.localdate()}))
+        "activity_form": (activity_form or ActivityForm(initial={"held_on": timezone.localdate()}, team=team))
         if can_edit else None,
     }, status=status)
 
@@ -378,7 +380,7 @@ def team_member_remove(request, scope, pk):
 @volunteer_view
 def team_activity_add(request, scope, pk):
     team = _team(scope, pk, for_write=True)
-    form = ActivityForm(request.POST)
+    form = ActivityForm(request.POST, request.FILES, team=team)
     if form.is_valid():
         try:
             services.team_activity_add(scope=scope, user=request.user, team=team, data=form.cleaned_data)
