@@ -63,6 +63,11 @@ class DashboardFigures(Schema):
     meals_due: Optional[int] = _figure("Home delivery: today's meals due (cancelled ones left out)")
     shopping_runs: Optional[int] = _figure("Home delivery: shopping and medicine runs delivered today")
     failed_or_late: Optional[int] = _figure("Home delivery: tasks failed today or due today and late")
+    supplies_received_today: Optional[int] = _figure("Supplies: units received today (donated or purchased)")
+    supplies_issued_today: Optional[int] = _figure("Supplies: units issued, used up, lost or expired today")
+    key_days_left: Optional[int] = _figure(
+        "Supplies: the fewest days of stock left among the key items, at the last seven days' rate")
+    open_shortages: Optional[int] = _figure("Supplies: open requests the store cannot cover")
 
 
 class DashboardTrend(Schema):

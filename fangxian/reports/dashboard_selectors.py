@@ -26,6 +26,7 @@ from fangxian.fieldwork.report_sections import dashboard_coverage
 from fangxian.incidents import selectors as incidents
 from fangxian.registry.models import Community, Person
 from fangxian.returnees import selectors as returnees
+from fangxian.supplies.figures import dashboard_figures as supplies_figures
 
 TREND_DAYS = 30
 END_DATE_DAYS = 7  # quarantine end dates shown: today and the next six days
@@ -56,6 +57,7 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
     open_incidents = incidents.open_incidents(ids)
     coverage, doors_covered = dashboard_coverage(ids, days)  # canvassing: None without a campaign
     delivery = delivery_figures(ids, today)  # home delivery today: None where nobody delivers
+    supplies = supplies_figures(ids, today)  # supplies: None where no item is kept
 
     end_days = [today + dt.timedelta(days=i) for i in range(END_DATE_DAYS)]
     ends_by_day = returnees.quarantine_ends_before(ids, today + dt.timedelta(days=END_DATE_DAYS))
@@ -89,6 +91,10 @@ def dashboard(community_ids, today: dt.date | None = None) -> dict:
             "meals_due": delivery["meals_due"],
             "shopping_runs": delivery["shopping_runs"],
             "failed_or_late": delivery["failed_or_late"],
+            "supplies_received_today": supplies["supplies_received_today"],
+            "supplies_issued_today": supplies["supplies_issued_today"],
+            "key_days_left": supplies["key_days_left"],
+            "open_shortages": supplies["open_shortages"],
         },
         "trend": {
             "days": [day.strftime("%m-%d") for day in days],

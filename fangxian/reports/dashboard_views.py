@@ -31,6 +31,10 @@ FIGURES = (
     ("meals_due", gettext_lazy("Meals due today")),
     ("shopping_runs", gettext_lazy("Shopping runs today")),
     ("failed_or_late", gettext_lazy("Deliveries failed or late")),
+    ("supplies_received_today", gettext_lazy("Supplies received today")),
+    ("supplies_issued_today", gettext_lazy("Supplies issued today")),
+    ("key_days_left", gettext_lazy("Days of key supplies left")),
+    ("open_shortages", gettext_lazy("Supply shortages")),
 )
 
 

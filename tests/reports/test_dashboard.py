@@ -24,8 +24,10 @@ from tests.returnees.conftest import register
 pytestmark = pytest.mark.clock_sensitive
 
 TODAY = dt.date(2026, 3, 2)
-# Figures nobody may know (None): canvassing without a campaign, delivery where nobody delivers.
-MAY_BE_UNKNOWN = {"canvassing_coverage", "meals_delivered", "meals_due", "shopping_runs", "failed_or_late"}
+# Figures nobody may know (None): canvassing without a campaign, delivery where nobody delivers,
+# supplies where no item is kept.
+MAY_BE_UNKNOWN = {"canvassing_coverage", "meals_delivered", "meals_due", "shopping_runs", "failed_or_late",
+                  "supplies_received_today", "supplies_issued_today", "key_days_left", "open_shortages"}
 
 
 def at(day_offset: int, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -133,6 +135,9 @@ def test_it_counts_todays_figures_as_by_hand(wall):
         "canvassing_coverage": None,  # no canvassing campaign: unknown, not 0 %
         # Households in home quarantine are owed their meals: delivery is known, and nothing was delivered.
         "meals_delivered": 0, "meals_due": 0, "shopping_runs": 0, "failed_or_late": 0,
+        # No item is kept: supplies are unknown, not 0.
+        "supplies_received_today": None, "supplies_issued_today": None, "key_days_left": None,
+        "open_shortages": None,
     }
     # And the same, written out: what the factories made.
     assert data["figures"]["passages_today"] == 6 and data["figures"]["refusals_today"] == 1
