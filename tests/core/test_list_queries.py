@@ -50,7 +50,8 @@ APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
     "duty.matrix_volunteers", "duty.matrix_rosters", "reports.matrix", "incidents.matrix",
     "registry.matrix_pending", "fieldwork.matrix_campaigns", "fieldwork.matrix_coverage", "fieldwork.matrix_walk",
     "fieldwork.matrix_care", "delivery.matrix_tasks", "delivery.matrix_households", "delivery.matrix_run",
-    "delivery.matrix_ledger", "delivery.matrix_rules")]
+    "delivery.matrix_ledger", "delivery.matrix_rules",
+    "supplies.matrix_stock", "supplies.matrix_donations", "supplies.matrix_requests", "supplies.matrix_public")]
 # A list page inside a campaign (or another object) names it in its URL: LIST_ARGS[name](cast).
 LIST_ARGS = {name: args for matrix in APP_MATRICES for name, args in getattr(matrix, "LIST_ARGS", {}).items()}
 

@@ -27,6 +27,8 @@ def readable_text(response) -> str:
 
         return subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, check=True,
                               timeout=60).stdout.decode("utf-8", "ignore")
+    if body[:3] == b"\xff\xd8\xff" or body[:8] == b"\x89PNG\r\n\x1a\n":
+        return ""  # a photo (re-encoded, no EXIF): its compressed pixels are no text, whatever digits they hold
     if body[:2] == b"PK":  # an .xlsx: look inside every XML part
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             return " ".join(archive.read(name).decode("utf-8", "ignore") for name in archive.namelist())

@@ -52,7 +52,8 @@ APP_MATRICES = [importlib.import_module(f"tests.{name}") for name in (
     "access.matrix13", "returnees.matrix13", "registry.matrix13", "registry.matrix_pending",
     "fieldwork.matrix_campaigns", "fieldwork.matrix_coverage", "fieldwork.matrix_walk", "fieldwork.matrix_care",
     "delivery.matrix_tasks", "delivery.matrix_households", "delivery.matrix_run", "delivery.matrix_ledger",
-    "delivery.matrix_rules")]
+    "delivery.matrix_rules",
+    "supplies.matrix_stock", "supplies.matrix_donations", "supplies.matrix_requests", "supplies.matrix_public")]
 
 # url name → (method, how to find the object's pk from the cast, expectations)
 PAGES = {

@@ -87,3 +87,25 @@ def log_in(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def no_overflow(page) -> None:
+    """The page fits the phone's width: nothing to scroll sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+@pytest.fixture
+def staff(browser, live_server):
+    """Log a member of the cast in on a phone of their own: staff("frank") → page (password pw-frank)."""
+    contexts = []
+
+    def open_as(username):
+        context = new_context(browser, viewport=PHONE, locale="zh-CN", device_scale_factor=1)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, live_server, username, f"pw-{username}")
+        return page
+
+    yield open_as
+    for context in contexts:
+        close_when_idle(context)

@@ -27,7 +27,7 @@ from PIL import Image
 from fangxian.delivery import meals
 from fangxian.delivery.ledger import balances
 from fangxian.delivery.models import Assignment, Household, LedgerEntry, Task
-from tests.e2e.conftest import PHONE, close_when_idle, log_in, new_context, shot
+from tests.e2e.conftest import no_overflow, shot
 from tests.i18n import zh
 from tests.returnees.conftest import equip_returnees
 
@@ -51,27 +51,6 @@ def flow(transactional_db, two_grids):
     return two_grids
 
 
-@pytest.fixture
-def staff(browser, live_server):
-    """Log a member of staff in on a phone of their own: staff("frank") → page."""
-    contexts = []
-
-    def open_as(username):
-        context = new_context(browser, viewport=PHONE, locale="zh-CN", device_scale_factor=1)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, live_server, username, f"pw-{username}")
-        return page
-
-    yield open_as
-    for context in contexts:
-        close_when_idle(context)
-
-
-def _no_overflow(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
-
-
 def _link_of(page, live_server, household) -> str:
     """The link as the grid worker reads it off the household's page."""
     page.goto(live_server.url + reverse("delivery:household_detail", args=[household.pk]))
@@ -83,7 +62,7 @@ def _link_of(page, live_server, household) -> str:
 def _open_run_sheet(page, live_server, flow, task: Task):
     """Frank's sheet of the flow's day, and his row of `task` on it."""
     page.goto(f"{live_server.url}{reverse('delivery:run_sheet')}?day={flow.day:%Y-%m-%d}")
-    _no_overflow(page)
+    no_overflow(page)
     row = page.locator(f"#task-{task.pk}")
     assert row.count() == 1, f"task {task.pk} is not on the run sheet"
     return row
@@ -117,7 +96,7 @@ def _deliver(page, live_server, flow, task: Task, *, photo: bytes | None = None)
 
 def _confirm_on_link(phone, link, task: Task) -> None:
     phone.goto(link)
-    _no_overflow(phone)
+    no_overflow(phone)
     form = phone.locator("form", has=phone.locator(f"input[name=task][value='{task.pk}']"))
     with phone.expect_navigation():
         form.locator("button", has_text=zh("I received it")).click()
@@ -144,7 +123,7 @@ def test_a_household_asks_for_shopping_the_courier_buys_delivers_and_is_paid_bac
 
     # 1. The household asks for shopping on its link, with a budget.
     phone.goto(link)
-    _no_overflow(phone)
+    no_overflow(phone)
     assert zh("You owe nothing.") in phone.inner_text("body")
     phone.locator("summary", has_text=zh("Shopping")).click()
     phone.fill("#ask-shopping-items", "大米 5斤\n青菜 2斤")
@@ -199,7 +178,7 @@ def test_a_household_asks_for_shopping_the_courier_buys_delivers_and_is_paid_bac
     shot(phone, "delivery-flow-5-household-settled")
     carol = staff("carol")
     carol.goto(live_server.url + reverse("delivery:ledger"))
-    _no_overflow(carol)
+    no_overflow(carol)
     balances_text = carol.inner_text(".ledger-balances")
     assert zh("No household owes anything.") in balances_text
     assert zh("Nobody is owed or holds anything.") in balances_text
