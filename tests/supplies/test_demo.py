@@ -5,7 +5,6 @@ the demo builds one (the checkpoints and teams first). The clock stands at 2026-
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import defaultdict
 
 import pytest
@@ -47,10 +46,9 @@ def _signature(community):
                    .values_list("item__name", "quantity", "status", "asked_at")))
 
 
-def test_it_builds_fast_and_runs_once(community):
-    started = time.monotonic()
+def test_it_builds_and_runs_once(community):
+    # How long it takes is the demo's business (`fangxian demo` prints it), not a test's.
     built = demo_supplies(community=community, now=FROZEN_AT)
-    assert time.monotonic() - started < 3
     assert built["items"] == 6 and built["places"] == 4 and built["donations"] == len(DONORS)
     assert built["movements"] == Movement.objects.filter(community=community).count() > 300
     first = _signature(community)
