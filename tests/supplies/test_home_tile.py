@@ -78,11 +78,11 @@ def test_an_office_with_nothing_kept_and_nothing_asked_gets_no_tile(cast):
 def test_the_menu_names_the_pages_and_counts_what_waits(cast):
     carol, erin = cast.users["carol"], cast.users["erin"]
     labels = [(str(i.label), i.url, i.badge) for i in plugins.menu(Scope.for_user(carol))]
-    assert labels == [("Supplies and donations", reverse("supplies:stock"), None),
-                      ("Supply requests", reverse("supplies:request_list"), 1)]
+    assert labels == [(zh("Supplies and donations"), reverse("supplies:stock"), None),
+                      (zh("Supply requests"), reverse("supplies:request_list"), 1)]
     assert [(str(i.label), i.badge) for i in plugins.menu(Scope.for_user(cast.users["dave"]))][0][0] == \
-        "Supplies and donations"
-    assert [(str(i.label), i.badge) for i in plugins.menu(Scope.for_user(erin))] == [("Supply requests", None)]
+        zh("Supplies and donations")
+    assert [(str(i.label), i.badge) for i in plugins.menu(Scope.for_user(erin))] == [(zh("Supply requests"), None)]
     issue_the_gate_request(cast)
     assert [i.badge for i in plugins.menu(Scope.for_user(erin))] == [1]
 

@@ -173,8 +173,10 @@ def test_approve_issue_in_two_parts_and_erin_acknowledges(client, cast, caplog):
     assert (request.status, request.received_by) == (S.RECEIVED, cast.users["erin"])
     assert zh("Thank you: the office knows the supplies arrived.") in messages_of(response)
     text = page(client, cast, "erin", "supplies:request_detail", request.pk)
-    for said in ("carol issued 200", "carol issued 300", "erin"):
-        assert said in text
+    issued = zh("%(who)s issued %(n)s %(unit)s from %(place)s.")
+    for quantity in (200, 300):
+        assert issued % {"who": "carol", "n": quantity, "unit": "只", "place": cast.store.name} in text
+    assert "erin" in text
     assert request_selectors.waiting_count(erin_scope) == 1
 
 
