@@ -272,7 +272,9 @@ def request_issue(*, scope: Scope, user, request: SupplyRequest, quantity: objec
 
 def _locked(request: SupplyRequest) -> SupplyRequest:
     """The request as stored now, locked until the transaction ends: its status decides."""
-    return SupplyRequest.objects.select_for_update().select_related("item", "place", "community").get(pk=request.pk)
+    # `of`: PostgreSQL locks no row of an outer join (the place is null for a team's request).
+    return (SupplyRequest.objects.select_for_update(of=("self",)).select_related("item", "place", "community")
+            .get(pk=request.pk))
 
 
 def request_acknowledge(*, scope: Scope, user, request: SupplyRequest) -> SupplyRequest:
