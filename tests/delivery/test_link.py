@@ -9,13 +9,13 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from fangxian.core.personal import mask_name
 from fangxian.core.scope import Scope
 from fangxian.delivery import services
 from fangxian.delivery.models import Household, Task, TaskEvent
 from fangxian.returnees.models import Quarantine
+from tests.conftest import FROZEN_AT
 from tests.delivery.cast import delivery_cast
 from tests.i18n import zh
 
@@ -94,7 +94,7 @@ def test_medicine_needs_to_say_what(client, cast, url):
 
 def test_an_ended_quarantine_shows_no_forms_and_refuses_requests(client, cast, url):
     Quarantine.objects.filter(dwelling=cast.household_b).update(status=Quarantine.Status.RELEASED,
-                                                                ended_on=timezone.localdate())
+                                                                ended_on=FROZEN_AT.date())
     text = client.get(url).content.decode()
     assert zh("Your home quarantine has ended. Thank you. Requests are no longer taken here.") in text
     assert zh("Take my garbage away") not in text and 'name="kind"' not in text

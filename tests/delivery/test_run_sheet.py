@@ -23,6 +23,7 @@ from fangxian.core.models import AuditEvent
 from fangxian.core.personal import mask_name, mask_phone
 from fangxian.delivery.models import Household, LedgerEntry, Task, TaskEvent
 from fangxian.delivery.run_forms import clean_photo
+from tests.conftest import FROZEN_AT
 from tests.delivery import matrix_run
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, make_user
 from tests.i18n import zh
@@ -48,7 +49,7 @@ def sheet(client, **params) -> str:
 
 def new_task(cast, dwelling, courier, **fields) -> Task:
     now = timezone.now()
-    values = dict(dwelling=dwelling, kind=Task.Kind.GARBAGE, day=timezone.localdate(), due_by=now.replace(hour=18),
+    values = dict(dwelling=dwelling, kind=Task.Kind.GARBAGE, day=FROZEN_AT.date(), due_by=now.replace(hour=18),
                   status=Task.Status.ASSIGNED, courier=courier, source=Task.Source.WORKER, created_at=now,
                   assigned_at=now)
     values.update(fields)

@@ -17,6 +17,7 @@ from fangxian.core.models import AuditEvent
 from fangxian.core.scope import Scope
 from fangxian.returnees import quarantine_changes, services
 from fangxian.returnees.models import Quarantine, QuarantineChange
+from tests.conftest import FROZEN_AT
 from tests.factories import DwellingFactory, PersonFactory
 from tests.returnees.conftest import register, root_scope
 
@@ -31,12 +32,12 @@ def household(two_grids):
     cast = two_grids
     services.area_set(scope=root_scope(cast), user=cast.users["root"], subdistrict=cast.community.subdistrict,
                       data={"province": "湖北省", "city": "武汉市", "level": "high", "measure": "home_quarantine",
-                            "quarantine_days": 14, "effective_from": timezone.localdate() - dt.timedelta(days=30)})
+                            "quarantine_days": 14, "effective_from": FROZEN_AT.date() - dt.timedelta(days=30)})
     dwelling = DwellingFactory(building=cast.building_b)
     people = [PersonFactory(dwelling=dwelling) for _ in range(2)]
     cast.passes = [pass_issue(person=p, user=cast.users["carol"]) for p in people]
     registration = register(cast.community, dwelling, name=people[0].name, national_id=people[0].national_id,
-                            arrival_date=timezone.localdate() - dt.timedelta(days=4))
+                            arrival_date=FROZEN_AT.date() - dt.timedelta(days=4))
     bob = cast.users["bob"]
     registration = services.registration_review(scope=Scope.for_user(bob), user=bob, registration=registration,
                                                 decision="home_quarantine", reason="来自高风险地区")
@@ -54,7 +55,7 @@ def test_a_grid_workers_early_release_waits_for_an_admin_and_a_refusal_changes_n
     bob, carol = household.users["bob"], household.users["carol"]
     change = quarantine_changes.change_request(scope=Scope.for_user(bob), user=bob, quarantine=household.quarantine,
                                                kind="early_release", reason="核酸两次阴性")
-    assert change.status == "pending" and change.new_end == timezone.localdate()
+    assert change.status == "pending" and change.new_end == FROZEN_AT.date()
     assert pass_states(household) == {"suspended"}
     assert Quarantine.objects.get(pk=household.quarantine.pk).is_open
 
@@ -96,7 +97,7 @@ def test_an_admin_approves_an_early_release_and_the_household_is_out(client, hou
     change.refresh_from_db()
     assert (change.status, change.decided_by) == ("approved", carol)
     rows = Quarantine.objects.filter(dwelling=household.dwelling)
-    assert set(rows.values_list("status", "ended_on")) == {("released", timezone.localdate())}
+    assert set(rows.values_list("status", "ended_on")) == {("released", FROZEN_AT.date())}
     assert pass_states(household) == {"valid"}
     released = AuditEvent.objects.filter(target_type="returnees.Quarantine", detail__startswith="early release")
     assert released.count() == 2  # each member
@@ -124,7 +125,7 @@ def test_it_refuses_changes_that_make_no_sense(household):
     quarantine = household.quarantine
     cases = [
         ("early_release", quarantine.starts_on - dt.timedelta(days=1), "new_end"),  # before the start
-        ("early_release", timezone.localdate() + dt.timedelta(days=1), "new_end"),  # in the future
+        ("early_release", FROZEN_AT.date() + dt.timedelta(days=1), "new_end"),  # in the future
         ("shorten", None, "new_end"),  # no date
         ("shorten", quarantine.planned_end + dt.timedelta(days=3), "new_end"),  # longer, not shorter
         ("shorten", quarantine.starts_on, "new_end"),  # no day at all
@@ -156,7 +157,7 @@ def test_a_newer_rule_with_fewer_days_is_offered_as_a_shortening(client, househo
     services.area_set(scope=root_scope(household), user=household.users["root"],
                       subdistrict=household.community.subdistrict,
                       data={"province": "湖北省", "city": "武汉市", "level": "medium", "measure": "home_quarantine",
-                            "quarantine_days": 7, "effective_from": timezone.localdate()})
+                            "quarantine_days": 7, "effective_from": FROZEN_AT.date()})
     shorter = household.quarantine.starts_on + dt.timedelta(days=7)
     client.force_login(household.users["bob"])
     with translation.override("en"):

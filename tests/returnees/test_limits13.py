@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from fangxian.core.scope import Scope
 from fangxian.registry.models import Dwelling
 from fangxian.returnees import quarantine_changes, services
 from fangxian.returnees.models import Quarantine, Registration, RiskArea
+from tests.conftest import FROZEN_AT
 from tests.factories import DwellingFactory
 from tests.returnees.conftest import register, root_scope
 
@@ -26,7 +27,7 @@ LONG = "理" * 5000
 
 def area_data(**overrides) -> dict:
     data = {"province": "湖北省", "city": "", "district": "", "level": "high", "measure": "home_quarantine",
-            "quarantine_days": "14", "effective_from": timezone.localdate().isoformat(), "effective_to": ""}
+            "quarantine_days": "14", "effective_from": FROZEN_AT.date().isoformat(), "effective_to": ""}
     data.update(overrides)
     return data
 
@@ -40,7 +41,7 @@ def test_a_risk_area_of_99999_days_is_refused_with_the_range(client, two_grids):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.area_set(scope=root_scope(two_grids), user=two_grids.users["root"],
                           subdistrict=two_grids.community.subdistrict,
-                          data={**area_data(), "quarantine_days": 61, "effective_from": timezone.localdate()})
+                          data={**area_data(), "quarantine_days": 61, "effective_from": FROZEN_AT.date()})
     assert caught.value.message_dict["quarantine_days"] == [RANGE]
     assert not RiskArea.objects.exists()
 
@@ -115,12 +116,12 @@ def test_the_quarantine_list_reads_changes_and_rule_offers_in_a_fixed_number_of_
     cast, bob = two_grids, two_grids.users["bob"]
     services.area_set(scope=root_scope(cast), user=cast.users["root"], subdistrict=cast.community.subdistrict,
                       data={"province": "湖北省", "level": "high", "measure": "home_quarantine", "quarantine_days": 14,
-                            "effective_from": timezone.localdate() - dt.timedelta(days=20)})
+                            "effective_from": FROZEN_AT.date() - dt.timedelta(days=20)})
 
     def grow(n):
         for _ in range(n):
             registration = register(cast.community, DwellingFactory(building=cast.building_b),
-                                    arrival_date=timezone.localdate() - dt.timedelta(days=2))
+                                    arrival_date=FROZEN_AT.date() - dt.timedelta(days=2))
             registration = services.registration_review(scope=root_scope(cast), user=cast.users["carol"],
                                                         registration=registration, decision="home_quarantine",
                                                         reason="高风险")
@@ -128,7 +129,7 @@ def test_the_quarantine_list_reads_changes_and_rule_offers_in_a_fixed_number_of_
                                               quarantine=registration.quarantines.get(), kind="early_release",
                                               reason="阴性")
             register(cast.community, DwellingFactory(building=cast.building_b),
-                     arrival_date=timezone.localdate() - dt.timedelta(days=1))
+                     arrival_date=FROZEN_AT.date() - dt.timedelta(days=1))
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -139,7 +140,7 @@ def test_the_quarantine_list_reads_changes_and_rule_offers_in_a_fixed_number_of_
     grow(2)
     services.area_set(scope=root_scope(cast), user=cast.users["root"], subdistrict=cast.community.subdistrict,
                       data={"province": "湖北省", "level": "medium", "measure": "home_quarantine",
-                            "quarantine_days": 7, "effective_from": timezone.localdate()})
+                            "quarantine_days": 7, "effective_from": FROZEN_AT.date()})
     few = count()
     grow(4)
     assert count() == few
